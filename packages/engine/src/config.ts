@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { EngineError } from './errors.js';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** berthd's configuration, parsed once from its flags and handed down. */
+export interface EngineConfig {
+  hosts: string[];
+  dataRoot: string;
+  execRoot: string;
+  runtime: string;
+  conmon: string;
+  logLevel: LogLevel;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+export const USAGE = `Usage: berthd [OPTIONS]
+
+A container engine that speaks the Docker Engine API.
+
+Options:
+  -H, --host list          Daemon socket(s) to listen on (default unix:///run/berth/berth.sock)
+      --data-root string   Root directory of persistent state (default "/var/lib/berth")
+      --exec-root string   Root directory for execution state files (default "/run/berth")
+      --runtime string     OCI runtime binary (default "runc")
+      --conmon string      conmon binary (default "conmon")
+  -l, --log-level string   Logging level: debug, info, warn, error, fatal (default "info")
+  -h, --help               Print usage
+`;
+
+export function parseConfig(argv: string[]): EngineConfig | 'help' {
+  const config: EngineConfig = {
+    hosts: [],
+    dataRoot: '/var/lib/berth',
+    execRoot: '/run/berth',
+    runtime: 'runc',
+    conmon: 'conmon',
+    logLevel: 'info',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (flag !== arg) return arg.slice(eq + 1);
+      const next = argv[++i];
+      if (next === undefined) throw new EngineError('INVALID_ARGUMENT', `flag needs an argument: ${flag}`);
+      return next;
+    };
+    switch (flag) {
+      case '-H': case '--host': config.hosts.push(value()); break;
+      case '--data-root': config.dataRoot = path.resolve(value()); break;
+      case '--exec-root': config.execRoot = path.resolve(value()); break;
+      case '--runtime': config.runtime = value(); break;
+      case '--conmon': config.conmon = value(); break;
+      case '-l': case '--log-level': {
+        const level = value();
+        if (!LOG_LEVELS.includes(level as LogLevel)) {
+          throw new EngineError('INVALID_ARGUMENT', `invalid log level "${level}": use one of ${LOG_LEVELS.join(', ')}`);
+        }
+        config.logLevel = level as LogLevel;
+        break;
+      }
+      case '-h': case '--help': return 'help';
+      default: throw new EngineError('INVALID_ARGUMENT', `unknown flag: ${arg}`);
+    }
+  }
+  if (config.hosts.length === 0) config.hosts.push(`unix://${path.join(config.execRoot, 'berth.sock')}`);
+  for (const host of config.hosts) {
+    if (!host.startsWith('unix://') || host.length <= 'unix://'.length) {
+      throw new EngineError('INVALID_ARGUMENT', `unsupported host "${host}": only unix:///path.sock is served (TCP needs mutual TLS)`);
+    }
+  }
+  return config;
+}

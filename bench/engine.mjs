@@ -1,0 +1,128 @@
+// Berth engine benchmark: the same docker CLI against berthd and a peer dockerd in one run,
+// alternating between them, reporting medians and the ratio berthd/dockerd.
+// Usually started through `npm run bench` (bench/run.sh installs the peer first).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseOptions } from './lib/args.mjs';
+import { startBerthd } from './lib/berthd.mjs';
+import { dockerCli } from './lib/docker-cli.mjs';
+import { startDockerd } from './lib/dockerd.mjs';
+import { finishRows, formatTable, writeJson } from './lib/report.mjs';
+import { memory } from './cases/memory.mjs';
+import { psAll } from './cases/ps-all.mjs';
+import { runDetached } from './cases/run-detached.mjs';
+import { runRm } from './cases/run-rm.mjs';
+import { removeAllContainers } from './cases/cleanup.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Memory runs first so "idle" is a freshly started daemon; the table keeps the brief's order.
+const RUN_ORDER = [memory, runRm, runDetached, psAll];
+const TABLE_ORDER = ['run-rm', 'run-detached', 'ps-all', 'rss-idle', 'rss-loaded-daemon', 'rss-loaded-per-container', 'rss-loaded-total'];
+const STARTERS = { berthd: (work, opts) => startBerthd(work, opts.berthdBin), dockerd: (work) => startDockerd(work) };
+
+const log = (msg) => console.log(`bench: ${msg}`);
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2), repoRoot);
+  if (process.getuid?.() !== 0) throw new Error('the bench starts daemons and must run as root');
+  const startedAt = new Date();
+  const loadBefore = os.loadavg()[0];
+  const workdir = opts.workdir ?? mkdtempSync(path.join(os.tmpdir(), 'berth-bench-'));
+  const daemons = [];
+  const clis = new Map();
+  const cli = (d) => clis.get(d.name);
+
+  const abort = new AbortController();
+  let cleaning;
+  const cleanup = () => (cleaning ??= (async () => {
+    for (const d of daemons) {
+      await removeAllContainers(cli(d)).catch(() => {});
+      const { how, leftovers } = await d.stop().catch((err) => ({ how: err.message, leftovers: [] }));
+      log(`${d.name} stopped (${how})${leftovers.length ? `; also stopped leftovers ${leftovers.join(' ')}` : ''}`);
+    }
+    unmountUnder(workdir);
+    if (!opts.keepWorkdir) rmSync(workdir, { recursive: true, force: true });
+    else log(`scratch dir kept: ${workdir}`);
+  })());
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      log(`${sig}: stopping daemons, no results written`);
+      abort.abort();
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    for (const name of opts.daemons) {
+      log(`starting ${name} (scratch dir ${workdir})`);
+      const d = await STARTERS[name](workdir, opts);
+      daemons.push(d);
+      clis.set(name, dockerCli(opts.dockerBin, d.host));
+      d.version = (await cli(d).run(['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})'])).stdout.trim();
+      log(`${name} ${d.version} on ${d.host}, pid ${d.pid}`);
+      execFileSync('bash', [path.join(repoRoot, 'scripts/base-images.sh'), '--busybox-only', '--host', d.host], {
+        stdio: 'inherit',
+        env: { ...process.env, DOCKER: opts.dockerBin },
+      });
+    }
+
+    const rows = [];
+    for (const c of RUN_ORDER.filter((c) => opts.cases.includes(c.id))) {
+      rows.push(...(await c.measure({ daemons, cli, opts: { ...opts, signal: abort.signal }, log })));
+    }
+    if (abort.signal.aborted) return;
+    rows.sort((a, b) => TABLE_ORDER.indexOf(a.id) - TABLE_ORDER.indexOf(b.id));
+    const finished = finishRows(rows);
+
+    console.log(`\n${formatTable(finished)}\n`);
+    console.log(`(${opts.runs} timed runs per daemon per latency case after ${opts.warmup} warm-up; ` +
+      `RSS = summed VmRSS; berthd column: berthd | conmon, dockerd column: dockerd + containerd | containerd-shims)`);
+    console.log(`(1-min load average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end, ${os.cpus().length} CPUs: ` +
+      'other work on the machine inflates both columns; compare ratios from the same run)');
+    const file = writeJson(opts.resultsDir, startedAt, {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: { ...machineFacts(), loadavgAtStart: loadBefore },
+      options: { ...opts, workdir },
+      daemons: Object.fromEntries(daemons.map((d) => [d.name, { version: d.version, argv: d.argv, groups: d.groups }])),
+      cases: finished,
+    });
+    log(`results written to ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+function unmountUnder(dir) {
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n')
+    .map((line) => line.split(' ')[1])
+    .filter((m) => m && (m === dir || m.startsWith(`${dir}/`)))
+    .sort()
+    .reverse();
+  for (const m of mounts) {
+    try {
+      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    } catch {
+      log(`could not unmount ${m}`);
+    }
+  }
+}
+
+function machineFacts() {
+  return {
+    kernel: os.release(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memTotalMiB: Math.round(os.totalmem() / 2 ** 20),
+    loadavg: os.loadavg(),
+    node: process.version,
+  };
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err.message}`);
+  process.exitCode = 1;
+});

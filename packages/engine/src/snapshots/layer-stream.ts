@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { EngineError } from '../errors.js';
+
+const SNIFF_BYTES = 6;
+
+/** Compression formats recognised by their magic bytes; only gzip can be unpacked for now. */
+const MAGIC: Array<{ name: string; bytes: number[] }> = [
+  { name: 'gzip', bytes: [0x1f, 0x8b] },
+  { name: 'zstd', bytes: [0x28, 0xb5, 0x2f, 0xfd] },
+  { name: 'xz', bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { name: 'bzip2', bytes: [0x42, 0x5a, 0x68] },
+];
+
+/**
+ * A layer blob turned into its uncompressed tar stream: gzip is detected by its magic bytes and inflated,
+ * and every uncompressed byte is hashed (the diff ID) and counted against a ceiling as it passes.
+ */
+export class LayerStream {
+  /** The uncompressed tar bytes; fails with INVALID_ARGUMENT past `maxBytes` or on corrupt gzip. */
+  readonly tar: Readable;
+  private readonly hash = createHash('sha256');
+  private isCompressed = false;
+  private sourceFailure: { error: unknown } | null = null;
+  private bytes = 0;
+
+  constructor(
+    source: AsyncIterable<Uint8Array>,
+    private readonly maxBytes: number,
+  ) {
+    this.tar = Readable.from(this.uncompressed(source), { objectMode: false });
+  }
+
+  /** True when the blob was gzip-compressed (known once the stream has started). */
+  get compressed(): boolean {
+    return this.isCompressed;
+  }
+
+  /** `sha256:` of the uncompressed tar; meaningful once `tar` has been read to the end. */
+  diffId(): string {
+    return `sha256:${this.hash.copy().digest('hex')}`;
+  }
+
+  /** True when `err` came from the caller's source stream rather than from the layer's content. */
+  isSourceError(err: unknown): boolean {
+    return this.sourceFailure !== null && this.sourceFailure.error === err;
+  }
+
+  private async *uncompressed(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+    const iterator = source[Symbol.asyncIterator]();
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    while (headBytes < SNIFF_BYTES) {
+      const next = await this.guard(() => iterator.next());
+      if (next.done) break;
+      const chunk = asBuffer(next.value);
+      head.push(chunk);
+      headBytes += chunk.length;
+    }
+    const start = Buffer.concat(head);
+    const format = MAGIC.find(({ bytes }) => bytes.every((byte, i) => start[i] === byte))?.name;
+    if (format !== undefined && format !== 'gzip') {
+      await iterator.return?.()?.catch(() => undefined);
+      throw new EngineError('INVALID_ARGUMENT', `${format}-compressed layers are not supported; use gzip or an uncompressed tar`);
+    }
+    this.isCompressed = format === 'gzip';
+    const raw = Readable.from(this.rest(start, iterator), { objectMode: false });
+    const body = this.isCompressed ? pipeline(raw, createGunzip(), () => undefined) : raw;
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        this.bytes += chunk.length;
+        if (this.bytes > this.maxBytes) {
+          throw new EngineError('INVALID_ARGUMENT', `layer is larger than the limit of ${this.maxBytes} uncompressed bytes`);
+        }
+        this.hash.update(chunk);
+        yield chunk;
+      }
+    } catch (err) {
+      if (err instanceof EngineError || this.isSourceError(err)) throw err;
+      throw new EngineError('INVALID_ARGUMENT', `layer is not a valid gzip stream: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private async *rest(start: Buffer, iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Buffer> {
+    try {
+      if (start.length > 0) yield start;
+      for (;;) {
+        const next = await this.guard(() => iterator.next());
+        if (next.done) return;
+        yield asBuffer(next.value);
+      }
+    } finally {
+      await iterator.return?.()?.catch(() => undefined);
+    }
+  }
+
+  private async guard<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      this.sourceFailure = { error };
+      throw error;
+    }
+  }
+}
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}

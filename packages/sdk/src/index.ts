@@ -11,6 +11,6 @@ export type {
   ExecCreateRequest, ExecStartRequest, ExecInspect,
 } from './protocol/containers.js';
 export type {
-  ImageRuntimeConfig, ImageHistoryEntry, OciImageConfig, ImageSummary, ImageInspect,
+  ImageRuntimeConfig, ImageHistoryEntry, OciImageConfig, ImageSummary, ImageInspect, ImageInspectConfig,
   ImageHistoryItem, ImageDeleteItem, ImagePruneResponse, ProgressMessage,
 } from './protocol/images.js';

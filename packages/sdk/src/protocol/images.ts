@@ -49,6 +49,32 @@ export interface ImageSummary {
   Containers: number;
 }
 
+/** `Config` in image inspect: Docker sends null for unset lists and maps, "" for unset strings. */
+export interface ImageInspectConfig {
+  /** The container-config fields below (Hostname … Image) are only sent before API 1.50. */
+  Hostname?: string;
+  Domainname?: string;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  Image?: string;
+  User: string;
+  ExposedPorts?: Record<string, object>;
+  Env: string[] | null;
+  Cmd: string[] | null;
+  Healthcheck?: unknown;
+  Volumes: Record<string, object> | null;
+  WorkingDir: string;
+  Entrypoint: string[] | null;
+  OnBuild: string[] | null;
+  Labels: Record<string, string> | null;
+  StopSignal?: string;
+  Shell?: string[];
+}
+
 export interface ImageInspect {
   Id: string;
   RepoTags: string[];
@@ -58,8 +84,9 @@ export interface ImageInspect {
   Created: string;
   DockerVersion: string;
   Author: string;
-  Config: ImageRuntimeConfig & Record<string, unknown>;
+  Config: ImageInspectConfig;
   Architecture: string;
+  Variant?: string;
   Os: string;
   Size: number;
   VirtualSize?: number;

@@ -1,0 +1,73 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The roles the image service needs from the content store, the layer store and the engine
+ * database. `BlobStore`, `LayerStore` and `EngineStore` satisfy them; tests may fake them.
+ */
+export interface BlobRole {
+  has(digest: string): Promise<boolean>;
+  ingest(source: AsyncIterable<Uint8Array>, expected?: { digest?: string; size?: number }): Promise<{ digest: string; size: number }>;
+  putBytes(data: Uint8Array, expected?: { digest?: string; size?: number }): Promise<{ digest: string; size: number }>;
+  readBytes(digest: string): Promise<Buffer>;
+  delete(digest: string): Promise<void>;
+}
+
+export interface LayerInfoView {
+  chainId: string;
+  diffId: string;
+  parent: string | null;
+  size: number;
+}
+
+export interface LayerRole {
+  has(chainId: string): Promise<boolean>;
+  get(chainId: string): Promise<LayerInfoView | null>;
+  diffDir(chainId: string): string;
+  create(parentChainId: string | null, source: Readable, expectedDiffId?: string): Promise<LayerInfoView>;
+  remove(chainId: string): Promise<unknown>;
+}
+
+export interface ImageRecord {
+  /** `sha256:<hex>` of the config blob. */
+  id: string;
+  /** The config JSON text, byte-identical to the config blob. */
+  config: string;
+  manifestDigest: string | null;
+  size: number;
+  created: Date;
+}
+
+export interface TagRecord {
+  /** Short form: `name:tag` or `name@digest`. */
+  reference: string;
+  imageId: string;
+  updated: Date;
+}
+
+export interface ImageRecordsRole {
+  images: {
+    all(): Promise<ImageRecord[]>;
+    upsert(row: ImageRecord): Promise<unknown>;
+    delete(id: string): Promise<unknown>;
+  };
+  tags: {
+    all(): Promise<TagRecord[]>;
+    upsert(row: TagRecord): Promise<unknown>;
+    delete(reference: string): Promise<unknown>;
+  };
+}
+
+/** A container that refers to an image, as the image service needs to know it. */
+export interface ImageUser {
+  id: string;
+  running: boolean;
+}
+
+/** Image events (`import`, `tag`, `untag`, `delete`) for the event bus. */
+export interface ImageEvent {
+  action: 'import' | 'tag' | 'untag' | 'delete';
+  /** The image ID, `sha256:<hex>`. */
+  id: string;
+  /** The reference the event is about (`name:tag`), when there is one. */
+  name?: string;
+}

@@ -1,0 +1,170 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { digestHex, isDigest, sha256Digest } from '../content/digest.js';
+import { EngineError } from '../errors.js';
+import { extractLayer } from './extract.js';
+import type { ExtractLimits } from './extract-limits.js';
+
+const run = promisify(execFile);
+const INCOMPLETE = '.incomplete';
+
+/** An unpacked, read-only layer as recorded in its `layer.json`. */
+export interface LayerInfo {
+  chainId: string;
+  diffId: string;
+  parent: string | null;
+  /** Bytes of regular-file content in the layer. */
+  size: number;
+  /** ISO 8601 time the layer was unpacked. */
+  created: string;
+}
+
+/** OCI chain IDs of a stack of layers, bottom first: the first is its diff ID, each next is sha256("<parent chain> <diff>"). */
+export function chainIds(diffIds: string[]): string[] {
+  const chain: string[] = [];
+  for (const diffId of diffIds) {
+    digestHex(diffId);
+    const parent = chain.at(-1);
+    chain.push(parent === undefined ? diffId : sha256Digest(`${parent} ${diffId}`));
+  }
+  return chain;
+}
+
+/**
+ * Unpacked layers keyed by chain ID, each in `<root>/<chainHex>/` with `diff/` (the files) and `layer.json`.
+ * A layer is unpacked into `<random>.incomplete/` and committed by one rename, so a crash leaves only
+ * incomplete directories, which `init()` sweeps. Removing a layer others use is the caller's decision.
+ */
+export class LayerStore {
+  constructor(
+    readonly root: string,
+    private readonly options: { limits?: Partial<ExtractLimits> } = {},
+  ) {}
+
+  /** Creates the root and sweeps layers a crash left half unpacked or half removed. */
+  async init(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    for (const name of await readdir(this.root)) {
+      if (name.endsWith(INCOMPLETE)) await rm(path.join(this.root, name), { recursive: true, force: true });
+    }
+  }
+
+  /** True when the layer is unpacked and committed. */
+  async has(chainId: string): Promise<boolean> {
+    return (await this.get(chainId)) !== null;
+  }
+
+  /** The layer's record, or null when it is not here. */
+  async get(chainId: string): Promise<LayerInfo | null> {
+    const file = path.join(this.root, digestHex(chainId), 'layer.json');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    const info = JSON.parse(text) as LayerInfo;
+    if (info.chainId !== chainId || !isDigest(info.diffId)) {
+      throw new EngineError('INTERNAL', `layer record ${file} is corrupt; remove the layer and pull its image again`);
+    }
+    return info;
+  }
+
+  /** The directory holding the layer's files (the overlayfs lower dir). */
+  diffDir(chainId: string): string {
+    return path.join(this.root, digestHex(chainId), 'diff');
+  }
+
+  /**
+   * Unpacks a layer blob on top of `parentChainId` (null for a base layer) and commits it under its chain ID.
+   * If that layer already exists the new copy is discarded and the existing one returned. A diff ID other
+   * than `expectedDiffId` fails with INVALID_ARGUMENT and leaves nothing behind. The source is always
+   * consumed or destroyed.
+   */
+  async create(parentChainId: string | null, source: Readable, expectedDiffId?: string): Promise<LayerInfo> {
+    try {
+      if (expectedDiffId !== undefined) digestHex(expectedDiffId);
+      if (parentChainId !== null && !(await this.has(parentChainId))) {
+        throw new EngineError('NOT_FOUND', `parent layer ${parentChainId} is not unpacked; unpack the layers below it first`);
+      }
+    } catch (err) {
+      source.destroy();
+      throw err;
+    }
+    const temp = path.join(this.root, `${randomBytes(12).toString('hex')}${INCOMPLETE}`);
+    try {
+      await mkdir(path.join(temp, 'diff'), { recursive: true });
+      const result = await extractLayer(source, path.join(temp, 'diff'), this.options.limits);
+      if (expectedDiffId !== undefined && result.diffId !== expectedDiffId) {
+        throw new EngineError('INVALID_ARGUMENT', `layer diff ID ${result.diffId} does not match the expected ${expectedDiffId}`);
+      }
+      const chainId = parentChainId === null ? result.diffId : sha256Digest(`${parentChainId} ${result.diffId}`);
+      const info: LayerInfo = { chainId, diffId: result.diffId, parent: parentChainId, size: result.size, created: new Date().toISOString() };
+      await writeFile(path.join(temp, 'layer.json'), `${JSON.stringify(info, null, 2)}\n`);
+      await run('sync', ['--file-system', temp]);
+      if (!(await this.commit(temp, chainId))) {
+        await rm(temp, { recursive: true, force: true });
+        const existing = await this.get(chainId);
+        if (!existing) throw new EngineError('INTERNAL', `layer ${chainId} vanished while being committed`);
+        return existing;
+      }
+      return info;
+    } catch (err) {
+      source.destroy();
+      await rm(temp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Removes a layer (NOT_FOUND when absent): renamed out of sight first, so a crash mid-way is swept at start. */
+  async remove(chainId: string): Promise<void> {
+    const dir = path.join(this.root, digestHex(chainId));
+    const doomed = path.join(this.root, `${randomBytes(12).toString('hex')}${INCOMPLETE}`);
+    try {
+      await rename(dir, doomed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new EngineError('NOT_FOUND', `layer ${chainId} not found`);
+      throw err;
+    }
+    await syncDir(this.root);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  /** Every committed layer. */
+  async list(): Promise<LayerInfo[]> {
+    const layers: LayerInfo[] = [];
+    for (const name of (await readdir(this.root)).sort()) {
+      if (!/^[0-9a-f]{64}$/.test(name)) continue;
+      const info = await this.get(`sha256:${name}`);
+      if (info) layers.push(info);
+    }
+    return layers;
+  }
+
+  /** Renames the unpacked dir into place; false when a layer with that chain ID already exists. */
+  private async commit(temp: string, chainId: string): Promise<boolean> {
+    try {
+      await rename(temp, path.join(this.root, digestHex(chainId)));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+      throw err;
+    }
+    await syncDir(this.root);
+    return true;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

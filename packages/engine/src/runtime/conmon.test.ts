@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attach, resize, type AttachSession } from './attach.js';
@@ -21,6 +21,16 @@ function procStat(pid: number): { ppid: number; session: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { ppid: Number(fields[1]), session: Number(fields[3]) };
+}
+
+/** Whether a process has exited (reaped, or a zombie whose files are closed). */
+function gone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
 }
 
 describe('conmon + runc', () => {
@@ -66,10 +76,11 @@ describe('conmon + runc', () => {
   });
 
   it('runs a tty container that echoes input and can be resized', async () => {
-    const id = await rt.makeBundle({ args: ['sh', '-c', 'read line; echo "got $line"; stty size'], tty: true, consoleSize: { height: 24, width: 80 } });
+    const id = await rt.makeBundle({ args: ['sh', '-c', 'read line; echo "got $line"; i=0; while [ "$(stty size)" != "30 100" ] && [ $i -lt 250 ]; do i=$((i+1)); sleep 0.02; done; stty size'], tty: true, consoleSize: { height: 24, width: 80 } });
     const { conmonPid } = await startConmon(rt.conmonOptions(id, { tty: true, stdin: true }));
     const session = await attach(rt.bundle(id));
     await rt.runc.start(id);
+    // conmon applies a resize asynchronously; the container polls for it with a deadline.
     await resize(rt.bundle(id), 30, 100);
     await session.write(Buffer.from('hello\n'));
     const out = await collect(session);
@@ -80,7 +91,7 @@ describe('conmon + runc', () => {
     expect(out.stderr).toBe('');
     expect(await waitExitFile(rt.exitDir, id)).toBe(0);
     const deadline = Date.now() + 5000;
-    while (isConmonAlive(conmonPid, id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!gone(conmonPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await expect(resize(rt.bundle(id), 10, 10)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
   });
 
@@ -97,6 +108,7 @@ describe('conmon + runc', () => {
     expect(stat.session).toBe(started.conmonPid);
     expect(stat.session).not.toBe(procStat(process.pid).session);
     expect(isConmonAlive(started.conmonPid, id)).toBe(true);
+    for (const fd of [0, 1, 2]) expect(readlinkSync(`/proc/${started.conmonPid}/fd/${fd}`)).toBe('/dev/null');
     const exit = waitExitFile(rt.exitDir, id);
     await rt.runc.kill(id, 'SIGKILL');
     expect(await exit).toBe(137);

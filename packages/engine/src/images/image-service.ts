@@ -1,0 +1,199 @@
+import type { Readable } from 'node:stream';
+import type {
+  ImageDeleteItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary, OciImageConfig,
+} from '@berth/sdk';
+import type { Logger } from 'pino';
+import { EngineError, isEngineError } from '../errors.js';
+import {
+  LIST_FILTER_KEYS, PRUNE_FILTER_KEYS, matchCreated, matchLabels, matchReference, parseImageFilters,
+} from './image-filters.js';
+import { ImageIndex, type Image } from './image-index.js';
+import { importedConfig, layerDescriptor, planImport, type ImportOptions } from './image-import.js';
+import type { BlobRole, ImageEvent, ImageRecordsRole, ImageUser, LayerRole } from './image-ports.js';
+import { planRemoval } from './image-remove.js';
+import { ImageStorage } from './image-storage.js';
+import { imageHistory, imageInspect, imageSummary, type ViewOptions } from './image-view.js';
+import { ingestLayer } from './layer-ingest.js';
+import type { Descriptor } from './oci-documents.js';
+import { familiarString, parseRepoTag } from './reference.js';
+
+export type { Image } from './image-index.js';
+export type { ImportOptions } from './image-import.js';
+
+export interface ImageServiceDeps {
+  blobs: BlobRole;
+  layers: LayerRole;
+  store: ImageRecordsRole;
+  /** Containers whose image is `imageId` (running or not). */
+  containersUsing: (imageId: string) => ImageUser[];
+  logger: Logger;
+  /** Receives image events for the event bus. */
+  events?: (event: ImageEvent) => void;
+  /** gzip level of layer blobs written on import. */
+  gzipLevel?: number;
+}
+
+export interface ListOptions extends ViewOptions {
+  all?: boolean;
+  filters?: Map<string, string[]>;
+  /** Compute `SharedSize` and `Containers` (as `docker system df` shows them). */
+  usage?: boolean;
+}
+
+/**
+ * Names → manifests → configs. Images and tags live in memory (loaded by `init`) and are
+ * written through to the engine database; content lives in the blob and layer stores.
+ */
+export class ImageService {
+  private readonly index = new ImageIndex();
+  private readonly storage: ImageStorage;
+
+  constructor(private readonly deps: ImageServiceDeps) {
+    this.storage = new ImageStorage(deps, this.index);
+  }
+
+  async init(): Promise<void> {
+    await this.storage.load();
+  }
+
+  /** By `name[:tag]`, `name@digest`, full ID (with or without `sha256:`) or unique ID prefix. */
+  resolve(ref: string): Image {
+    return this.index.resolve(ref);
+  }
+
+  /** Unpacked layer directories for an overlay mount, top-most first. */
+  lowerDirs(image: Image): string[] {
+    return image.chainIds.map((id) => this.deps.layers.diffDir(id)).reverse();
+  }
+
+  list(opts: ListOptions = {}): ImageSummary[] {
+    const spec = parseImageFilters(opts.filters ?? new Map(), LIST_FILTER_KEYS, (ref) => this.index.resolve(ref).created);
+    const out: { image: Image; summary: ImageSummary }[] = [];
+    for (const image of this.index.images.values()) {
+      if (!matchCreated(spec, image.created) || !matchLabels(spec, image.config.config?.Labels)) continue;
+      const keep = (ref: string): boolean => spec.references.length === 0 || spec.references.some((p) => matchReference(p, ref));
+      const repoTags = this.index.repoTags(image.id).filter(keep);
+      const repoDigests = this.index.repoDigests(image.id).filter(keep);
+      if (repoTags.length === 0 && repoDigests.length === 0) {
+        if (spec.dangling === false || spec.references.length > 0) continue;
+      } else if (spec.dangling === true && repoTags.length > 0) continue;
+      const usage = opts.usage
+        ? { sharedSize: this.storage.sharedSize(image), containers: this.deps.containersUsing(image.id).length }
+        : {};
+      out.push({ image, summary: imageSummary(this.index, image, { ...opts, ...usage, repoTags, repoDigests }) });
+    }
+    return out.sort((a, b) => b.image.created.getTime() - a.image.created.getTime()).map((e) => e.summary);
+  }
+
+  /** Total size of all unpacked layers, each counted once (`docker system df`). */
+  layersSize(): number {
+    return this.storage.layersSize();
+  }
+
+  inspect(ref: string, opts: ViewOptions = {}): ImageInspect {
+    const image = this.index.resolve(ref);
+    return imageInspect(this.index, image, this.lowerDirs(image), opts);
+  }
+
+  history(ref: string): ImageHistoryItem[] {
+    return imageHistory(this.index, this.index.resolve(ref), this.storage.layerSizes);
+  }
+
+  /** `docker tag`: points `repo[:tag]` at the image (moving it from another image if needed). */
+  async tag(ref: string, repo: string, tag?: string): Promise<void> {
+    if (!repo) throw new EngineError('INVALID_ARGUMENT', 'repository name must have at least one component');
+    const target = parseRepoTag(repo, tag);
+    const key = familiarString(target);
+    if (key.split(':')[0] === 'sha256') {
+      throw new EngineError('INVALID_ARGUMENT', 'refusing to create an ambiguous tag using digest algorithm as name');
+    }
+    await this.storage.serial(async () => {
+      const image = this.index.resolve(ref);
+      await this.storage.setTag(key, image.id);
+    });
+  }
+
+  /** `docker rmi`: untags, and deletes the image with its unshared layers and blobs when nothing else refers to it. */
+  async remove(ref: string, opts: { force?: boolean; noprune?: boolean } = {}): Promise<ImageDeleteItem[]> {
+    return this.storage.serial(() => this.removeLocked(ref, opts.force ?? false));
+  }
+
+  private async removeLocked(ref: string, force: boolean): Promise<ImageDeleteItem[]> {
+    const image = this.index.resolve(ref);
+    const users = this.deps.containersUsing(image.id);
+    const plan = planRemoval(this.index, ref, force, users);
+    const records: ImageDeleteItem[] = [];
+    for (const reference of plan.untag) {
+      await this.storage.dropTag(reference);
+      records.push({ Untagged: reference });
+    }
+    if (!plan.deleteImage) return records;
+    await this.storage.dropImage(image);
+    records.push({ Deleted: image.id });
+    // A container still on this image (forced removal) keeps the layers it is mounted on.
+    if (users.length === 0) {
+      for (const chainId of await this.storage.collect(image)) records.push({ Deleted: chainId });
+    }
+    return records;
+  }
+
+  /** `docker image prune`: dangling images (or all unused with `dangling=false`), skipping those in use. */
+  async prune(opts: { filters?: Map<string, string[]> } = {}): Promise<ImagePruneResponse> {
+    const spec = parseImageFilters(opts.filters ?? new Map(), PRUNE_FILTER_KEYS, () => new Date(0));
+    const danglingOnly = spec.dangling ?? true;
+    return this.storage.serial(async () => {
+      const deleted: ImageDeleteItem[] = [];
+      let reclaimed = 0;
+      const sizes = new Map(this.storage.layerSizes);
+      for (const image of [...this.index.images.values()]) {
+        if (!this.index.images.has(image.id)) continue;
+        if (!matchCreated(spec, image.created) || !matchLabels(spec, image.config.config?.Labels)) continue;
+        const refs = this.index.referencesOf(image.id);
+        let targets: string[];
+        if (refs.length === 0) targets = [image.id];
+        else if (!danglingOnly || this.index.repoTags(image.id).length === 0) targets = refs;
+        else continue;
+        for (const target of targets) {
+          try {
+            const records = await this.removeLocked(target, false);
+            deleted.push(...records);
+          } catch (err) {
+            if (!isEngineError(err, 'CONFLICT') && !isEngineError(err, 'NOT_FOUND')) throw err;
+          }
+        }
+      }
+      for (const record of deleted) reclaimed += record.Deleted ? (sizes.get(record.Deleted) ?? 0) : 0;
+      return { ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
+    });
+  }
+
+  /**
+   * `docker import`: the archive (plain or gzip tar) becomes a one-layer image. Options are
+   * checked before the archive is read; on failure nothing of the import is left behind.
+   */
+  async importImage(source: Readable | AsyncIterable<Uint8Array>, opts: ImportOptions = {}): Promise<Image> {
+    const plan = planImport(opts);
+    const layer = await ingestLayer(source, this.deps.blobs, this.deps.layers, {
+      ...(this.deps.gzipLevel !== undefined ? { gzipLevel: this.deps.gzipLevel } : {}),
+      discard: (partial) => this.storage.discard({ blobs: partial.blob ? [partial.blob] : [], layers: partial.layer ? [partial.layer] : [] }),
+    });
+    const config = importedConfig(plan, layer);
+    return this.createImage(config, [layerDescriptor(layer)], { tags: plan.target ? [plan.target] : [], action: 'import' }, {
+      blobs: [layer.blob.digest],
+      layers: [layer.layer.chainId],
+    });
+  }
+
+  /**
+   * Records an image whose layers are already unpacked and whose layer blobs are stored
+   * (import, build, pull): writes the config and manifest blobs, then the record, then tags.
+   */
+  async createImage(
+    config: OciImageConfig,
+    layerBlobs: Descriptor[],
+    opts: { tags?: string[]; action?: ImageEvent['action'] } = {},
+    owned: { blobs: string[]; layers: string[] } = { blobs: [], layers: [] },
+  ): Promise<Image> {
+    return this.storage.commit(config, layerBlobs, opts.tags ?? [], opts.action, owned);
+  }
+}

@@ -1,0 +1,222 @@
+import type { OciImageConfig } from '@berth/sdk';
+import type { Logger } from 'pino';
+import { EngineError, isEngineError } from '../errors.js';
+import type { Image, ImageIndex } from './image-index.js';
+import type { BlobRole, ImageEvent, ImageRecord, ImageRecordsRole, LayerRole } from './image-ports.js';
+import {
+  MEDIA_TYPE_CONFIG, buildManifest, canonicalBytes, chainIdsOf, parseConfig, parseManifest, sha256, type Descriptor,
+} from './oci-documents.js';
+
+interface StorageDeps {
+  blobs: BlobRole;
+  layers: LayerRole;
+  store: ImageRecordsRole;
+  logger: Logger;
+  events?: (event: ImageEvent) => void;
+}
+
+/**
+ * The write side of the image service: records written through to the database, content
+ * collected when no image refers to it, and one lock so mutations never interleave.
+ * Content an operation is still writing is pinned so a concurrent removal leaves it alone.
+ */
+export class ImageStorage {
+  /** Unpacked size of every layer an image uses, by chain ID. */
+  readonly layerSizes = new Map<string, number>();
+  private readonly pins = new Map<string, number>();
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly log: Logger;
+
+  constructor(private readonly deps: StorageDeps, private readonly index: ImageIndex) {
+    this.log = deps.logger.child({ component: 'images' });
+  }
+
+  /** Runs `fn` after every mutation queued before it. */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async load(): Promise<void> {
+    const [rows, tags] = await Promise.all([this.deps.store.images.all(), this.deps.store.tags.all()]);
+    for (const row of rows) {
+      try {
+        this.index.images.set(row.id, await this.imageFromRecord(row));
+      } catch (err) {
+        this.log.error({ err, imageId: row.id }, 'image record cannot be loaded; ignoring it');
+      }
+    }
+    for (const tag of tags) {
+      if (this.index.images.has(tag.imageId)) this.index.tags.set(tag.reference, { imageId: tag.imageId, updated: tag.updated });
+      else {
+        this.log.warn({ reference: tag.reference, imageId: tag.imageId }, 'tag points to a missing image; removing it');
+        await this.deps.store.tags.delete(tag.reference).catch(ignoreNotFound);
+      }
+    }
+    this.log.info({ images: this.index.images.size, tags: this.index.tags.size }, 'images loaded');
+  }
+
+  private async imageFromRecord(row: ImageRecord): Promise<Image> {
+    const config = parseConfig(row.config, row.id);
+    if (sha256(row.config) !== row.id) throw new EngineError('INTERNAL', `image ${row.id}: config text does not match its ID`);
+    let layerBlobs: Descriptor[] = [];
+    if (row.manifestDigest) {
+      try {
+        layerBlobs = parseManifest((await this.deps.blobs.readBytes(row.manifestDigest)).toString('utf8'), row.manifestDigest).layers;
+      } catch (err) {
+        this.log.warn({ err, imageId: row.id }, 'image manifest cannot be read; its layer blobs are unknown');
+      }
+    }
+    const chainIds = chainIdsOf(config.rootfs.diff_ids);
+    for (const chainId of chainIds) {
+      const info = await this.deps.layers.get(chainId);
+      if (info) this.layerSizes.set(chainId, info.size);
+      else this.log.warn({ imageId: row.id, chainId }, 'image layer is missing');
+    }
+    return { id: row.id, config, configText: row.config, manifestDigest: row.manifestDigest, layerBlobs, chainIds, size: row.size, created: createdOf(config, row.created) };
+  }
+
+  async setTag(reference: string, imageId: string): Promise<void> {
+    const updated = new Date();
+    await this.deps.store.tags.upsert({ reference, imageId, updated });
+    this.index.tags.set(reference, { imageId, updated });
+    this.deps.events?.({ action: 'tag', id: imageId, name: reference });
+  }
+
+  async dropTag(reference: string): Promise<void> {
+    const entry = this.index.tags.get(reference);
+    await this.deps.store.tags.delete(reference).catch(ignoreNotFound);
+    this.index.tags.delete(reference);
+    if (entry) this.deps.events?.({ action: 'untag', id: entry.imageId, name: reference });
+  }
+
+  async dropImage(image: Image): Promise<void> {
+    await this.deps.store.images.delete(image.id).catch(ignoreNotFound);
+    this.index.images.delete(image.id);
+    this.deps.events?.({ action: 'delete', id: image.id });
+  }
+
+  /** Removes the image's layers and blobs no other image uses; returns removed chain IDs, top-most first. */
+  async collect(image: Image): Promise<string[]> {
+    const layers = [...image.chainIds].reverse().filter((id) => !this.index.layerInUse(id) && !this.pins.has(id));
+    const blobs = [image.id, image.manifestDigest, ...image.layerBlobs.map((d) => d.digest)]
+      .filter((d): d is string => d !== null && !this.index.blobInUse(d) && !this.pins.has(d));
+    const removed = await this.removeContent([...new Set(blobs)], layers);
+    for (const id of removed) this.layerSizes.delete(id);
+    return removed;
+  }
+
+  /** Drops content a failed operation committed, unless an image or another operation uses it. */
+  async discard(content: { blobs: string[]; layers: string[] }): Promise<void> {
+    await this.serial(() =>
+      this.removeContent(
+        content.blobs.filter((d) => !this.index.blobInUse(d) && !this.pins.has(d)),
+        content.layers.filter((id) => !this.index.layerInUse(id) && !this.pins.has(id)),
+      ),
+    );
+  }
+
+  private async removeContent(blobs: string[], layers: string[]): Promise<string[]> {
+    const removed: string[] = [];
+    for (const chainId of layers) {
+      try {
+        await this.deps.layers.remove(chainId);
+        removed.push(chainId);
+      } catch (err) {
+        if (isEngineError(err, 'NOT_FOUND')) removed.push(chainId);
+        else this.log.warn({ err, chainId }, 'layer could not be removed');
+      }
+    }
+    for (const digest of blobs) {
+      await this.deps.blobs.delete(digest).catch((err: unknown) => {
+        if (!isEngineError(err, 'NOT_FOUND')) this.log.warn({ err, digest }, 'blob could not be removed');
+      });
+    }
+    return removed;
+  }
+
+  /**
+   * Writes config and manifest blobs, checks every layer and blob is committed, then writes
+   * the image record and its tags. `owned` content is pinned meanwhile and discarded on failure.
+   */
+  async commit(
+    config: OciImageConfig,
+    layerBlobs: Descriptor[],
+    tags: string[],
+    action: ImageEvent['action'] | undefined,
+    owned: { blobs: string[]; layers: string[] },
+  ): Promise<Image> {
+    const chainIds = chainIdsOf(config.rootfs.diff_ids);
+    const pinned = [...owned.blobs, ...owned.layers, ...chainIds, ...layerBlobs.map((d) => d.digest)];
+    for (const id of pinned) this.pins.set(id, (this.pins.get(id) ?? 0) + 1);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      for (const id of pinned) {
+        const n = this.pins.get(id) ?? 1;
+        if (n <= 1) this.pins.delete(id);
+        else this.pins.set(id, n - 1);
+      }
+    };
+    const written: string[] = [];
+    try {
+      if (layerBlobs.length !== chainIds.length) {
+        throw new EngineError('INVALID_ARGUMENT', `image has ${chainIds.length} layers in its config but ${layerBlobs.length} layer blobs`);
+      }
+      const configText = canonicalBytes(config).toString('utf8');
+      const configBlob = await this.deps.blobs.putBytes(Buffer.from(configText));
+      written.push(configBlob.digest);
+      const manifest = buildManifest({ mediaType: MEDIA_TYPE_CONFIG, ...configBlob }, layerBlobs);
+      const manifestBlob = await this.deps.blobs.putBytes(canonicalBytes(manifest));
+      written.push(manifestBlob.digest);
+      let size = 0;
+      for (const chainId of chainIds) {
+        const info = await this.deps.layers.get(chainId);
+        if (!info) throw new EngineError('FAILED_PRECONDITION', `layer ${chainId} is not in the layer store`);
+        this.layerSizes.set(chainId, info.size);
+        size += info.size;
+      }
+      for (const d of layerBlobs) {
+        if (!(await this.deps.blobs.has(d.digest))) throw new EngineError('FAILED_PRECONDITION', `layer blob ${d.digest} is not in the content store`);
+      }
+      const image: Image = {
+        id: configBlob.digest, config, configText, manifestDigest: manifestBlob.digest, layerBlobs, chainIds, size, created: createdOf(config, new Date()),
+      };
+      await this.serial(async () => {
+        await this.deps.store.images.upsert({ id: image.id, config: configText, manifestDigest: image.manifestDigest, size, created: new Date() });
+        this.index.images.set(image.id, image);
+        if (action) this.deps.events?.({ action, id: image.id });
+        for (const tag of tags) await this.setTag(tag, image.id);
+      });
+      return image;
+    } catch (err) {
+      release();
+      await this.discard({ blobs: [...owned.blobs, ...written], layers: owned.layers });
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  /** Bytes of the image's layers that other images share. */
+  sharedSize(image: Image): number {
+    return image.chainIds.filter((id) => this.index.layerInUse(id, image.id)).reduce((sum, id) => sum + (this.layerSizes.get(id) ?? 0), 0);
+  }
+
+  layersSize(): number {
+    const used = new Set<string>();
+    for (const image of this.index.images.values()) for (const id of image.chainIds) used.add(id);
+    return [...used].reduce((sum, id) => sum + (this.layerSizes.get(id) ?? 0), 0);
+  }
+}
+
+function ignoreNotFound(err: unknown): void {
+  if (!isEngineError(err, 'NOT_FOUND')) throw err;
+}
+
+function createdOf(config: OciImageConfig, fallback: Date): Date {
+  const t = config.created ? Date.parse(config.created) : NaN;
+  return Number.isNaN(t) ? fallback : new Date(t);
+}

@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { PassThrough, Readable, pipeline } from 'node:stream';
+import { constants, createGunzip, createGzip } from 'node:zlib';
+import { EngineError, isEngineError } from '../errors.js';
+import type { BlobRole, LayerInfoView, LayerRole } from './image-ports.js';
+import { sha256 } from './oci-documents.js';
+
+/** What a finished layer ingest committed: the gzip blob and the unpacked layer. */
+export interface IngestedLayer {
+  /** sha256 of the uncompressed tar. */
+  diffId: string;
+  /** The layer blob, gzip-compressed once here. */
+  blob: { digest: string; size: number };
+  layer: LayerInfoView;
+}
+
+export interface IngestOptions {
+  parent?: string | null;
+  gzipLevel?: number;
+  /** Called when the ingest fails, with whatever it had committed, before the error is thrown. */
+  discard(partial: { blob?: string; layer?: string }): Promise<void>;
+}
+
+/** Default gzip level of layer blobs: fast, since the engine compresses on the import path. */
+export const LAYER_GZIP_LEVEL = constants.Z_BEST_SPEED;
+
+const COMPRESSIONS: Array<{ name: string; magic: number[] }> = [
+  { name: 'gzip', magic: [0x1f, 0x8b] },
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68] },
+];
+
+/**
+ * Takes a layer tar (plain or gzip) in one pass: hashes the plain tar (diff ID), gzips it into
+ * the blob store and unpacks it through the layer store at the same time. On any failure the
+ * committed parts are handed to `discard` and the error is rethrown.
+ */
+export async function ingestLayer(
+  source: AsyncIterable<Uint8Array>,
+  blobs: BlobRole,
+  layers: LayerRole,
+  opts: IngestOptions,
+): Promise<IngestedLayer> {
+  const parent = opts.parent ?? null;
+  const gzip = createGzip({ level: opts.gzipLevel ?? LAYER_GZIP_LEVEL });
+  const layerIn = new PassThrough();
+  // Consumers see failures through their iterators; these keep a destroy(err) from going uncaught.
+  gzip.on('error', () => undefined);
+  layerIn.on('error', () => undefined);
+  const blobDone = blobs.ingest(gzip);
+  let layerOpen = true;
+  const layerDone = layers.create(parent, layerIn).then(
+    (info) => ((layerOpen = false), info),
+    (err: unknown) => {
+      layerOpen = false;
+      if (isEngineError(err, 'ALREADY_EXISTS')) return null;
+      throw err;
+    },
+  );
+  const state: { failed: boolean; error?: unknown } = { failed: false };
+  const failed = new Promise<never>((_, reject) => {
+    const fail = (err: unknown): void => {
+      if (!state.failed) Object.assign(state, { failed: true, error: err });
+      reject(err);
+    };
+    blobDone.catch(fail);
+    layerDone.catch(fail);
+  });
+  failed.catch(() => undefined);
+
+  const hash = createHash('sha256');
+  let diffId = '';
+  try {
+    for await (const chunk of plainTar(source)) {
+      if (state.failed) throw state.error;
+      hash.update(chunk);
+      const waits: Promise<unknown>[] = [];
+      if (!gzip.write(chunk)) waits.push(once(gzip, 'drain'));
+      if (layerOpen && !layerIn.write(chunk)) waits.push(Promise.race([once(layerIn, 'drain'), layerDone]));
+      if (waits.length > 0) await Promise.race([Promise.all(waits), failed]);
+    }
+    diffId = `sha256:${hash.digest('hex')}`;
+    gzip.end();
+    layerIn.end();
+    const [blob, created] = await Promise.all([blobDone, layerDone]);
+    const chainId = parent === null ? diffId : sha256(`${parent} ${diffId}`);
+    const layer = created ?? (await layers.get(chainId));
+    if (!layer) throw new EngineError('INTERNAL', `layer ${chainId} was reported to exist but cannot be found`);
+    if (layer.diffId !== diffId) {
+      throw new EngineError('INTERNAL', `layer store computed diff ID ${layer.diffId}, the import computed ${diffId}`);
+    }
+    return { diffId, blob, layer };
+  } catch (err) {
+    gzip.destroy(err as Error);
+    layerIn.destroy(err as Error);
+    const [blob, layer] = await Promise.allSettled([blobDone, layerDone]);
+    await opts.discard({
+      blob: blob.status === 'fulfilled' ? blob.value.digest : undefined,
+      layer: layer.status === 'fulfilled' && layer.value ? layer.value.chainId : undefined,
+    });
+    throw err;
+  }
+}
+
+/**
+ * The uncompressed tar bytes of `source`: gzip is inflated, other compressions are refused,
+ * and the first block must be a tar header.
+ */
+export async function* plainTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  const iterator = source[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < 6) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+    head.push(chunk);
+    headBytes += chunk.length;
+  }
+  const start = Buffer.concat(head);
+  if (start.length === 0) throw new EngineError('INVALID_ARGUMENT', 'the archive is empty: expected a tar archive (plain or gzip)');
+  const format = COMPRESSIONS.find(({ magic }) => magic.every((byte, i) => start[i] === byte))?.name;
+  if (format !== undefined && format !== 'gzip') {
+    await iterator.return?.();
+    throw new EngineError('INVALID_ARGUMENT', `${format}-compressed archives are not supported; use gzip or an uncompressed tar`);
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield start;
+    if (ended) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+    }
+  }
+  const raw = Readable.from(rest(), { objectMode: false });
+  const body: AsyncIterable<Buffer> = format === 'gzip' ? pipeline(raw, createGunzip(), () => undefined) : raw;
+  let checked = false;
+  let pending = Buffer.alloc(0);
+  try {
+    for await (const chunk of body) {
+      if (checked) {
+        yield chunk;
+        continue;
+      }
+      pending = Buffer.concat([pending, chunk]);
+      if (pending.length < 512) continue;
+      checkTarHeader(pending.subarray(0, 512));
+      checked = true;
+      yield pending;
+    }
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw new EngineError('INVALID_ARGUMENT', `invalid gzip data: ${(err as Error).message}`, { cause: err });
+    }
+    throw err;
+  }
+  if (!checked) {
+    throw new EngineError('INVALID_ARGUMENT', `not a tar archive: only ${pending.length} bytes${format ? ' after gunzip' : ''}, less than one tar block`);
+  }
+}
+
+/** A tar header block: valid checksum (unsigned or signed sum), or all zeros (an empty archive). */
+function checkTarHeader(block: Buffer): void {
+  if (block.every((b) => b === 0)) return;
+  const stored = parseInt(block.subarray(148, 156).toString('latin1').replace(/\0.*$/s, '').trim(), 8);
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < 512; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  if (stored !== unsigned && stored !== signed) {
+    throw new EngineError('INVALID_ARGUMENT', 'not a tar archive: invalid tar header checksum in the first block');
+  }
+}

@@ -9,7 +9,7 @@ import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js'
 import { LayerStream } from './layer-stream.js';
 import { LayerTree, type EntryMeta } from './layer-tree.js';
 
-export type { ExtractLimits } from './extract-limits.js';
+export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
 
 /** What unpacking a layer found out about it. */
 export interface ExtractResult {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { EngineError } from '../errors.js';
 
 /** An overlayfs marker to write inside a layer: a whiteout (char device 0/0) or an opaque directory xattr. */
@@ -7,6 +8,9 @@ export interface OverlayMark {
   /** Path components below the layer root; for `opaque` the directory itself (empty = the root). */
   path: string[];
 }
+
+/** Debian's own python3 (a version manager's shim on PATH can cost more than the work). */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /*
  * Node has neither mknod(2) nor setxattr(2), so the marks are written by one python3 process per layer
@@ -41,7 +45,7 @@ for mark in json.load(sys.stdin):
 /** Writes overlayfs whiteouts and opaque markers under `root` in one batch, never following a symlink. */
 export async function writeOverlayMarks(root: string, marks: OverlayMark[]): Promise<void> {
   if (marks.length === 0) return;
-  const child = spawn('python3', ['-c', SCRIPT, root], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn(PYTHON, ['-c', SCRIPT, root], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {

@@ -207,8 +207,9 @@ describe('remove and prune', () => {
   it('prunes dangling images only, unless dangling=false; skips images in use', async () => {
     const dangling = await importTar(await rootfs('d'));
     const tagged = await importTar(await rootfs('t'), { repo: 'tagged:1' });
-    const busy = await importTar(await rootfs('b'));
-    users.set(busy.id, [{ id: 'e'.repeat(64), running: true }]);
+    const busy = await importTar(await rootfs('b'), { repo: 'busy:1' });
+    await images.tag('busy:1', 'busy', '2');
+    users.set(busy.id, [{ id: 'e'.repeat(64), running: false }]);
 
     const first = await images.prune({ filters: new Map([['dangling', ['true']]]) });
     expect(first.ImagesDeleted).toEqual([{ Deleted: dangling.id }, { Deleted: dangling.chainIds[0] }]);
@@ -217,6 +218,10 @@ describe('remove and prune', () => {
 
     const kept = await images.prune({ filters: new Map([['dangling', ['false']], ['label!', ['keep']]]) });
     expect(kept.ImagesDeleted).toEqual([{ Untagged: 'tagged:1' }, { Deleted: tagged.id }, { Deleted: tagged.chainIds[0] }]);
-    expect(images.list().map((s) => s.Id)).toEqual([busy.id]);
+    expect(images.list().map((s) => [s.Id, s.RepoTags])).toEqual([[busy.id, ['busy:1', 'busy:2']]]);
+    users.clear();
+    expect((await images.prune({ all: true })).ImagesDeleted).toEqual([
+      { Untagged: 'busy:1' }, { Untagged: 'busy:2' }, { Deleted: busy.id }, { Deleted: busy.chainIds[0] },
+    ]);
   });
 });

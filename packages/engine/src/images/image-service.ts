@@ -137,10 +137,13 @@ export class ImageService {
     return records;
   }
 
-  /** `docker image prune`: dangling images (or all unused with `dangling=false`), skipping those in use. */
-  async prune(opts: { filters?: Map<string, string[]> } = {}): Promise<ImagePruneResponse> {
+  /**
+   * `docker image prune`: dangling images, or every unused one with `dangling=false` (`-a`) or
+   * `all`. Images any container uses are skipped.
+   */
+  async prune(opts: { all?: boolean; filters?: Map<string, string[]> } = {}): Promise<ImagePruneResponse> {
     const spec = parseImageFilters(opts.filters ?? new Map(), PRUNE_FILTER_KEYS, () => new Date(0));
-    const danglingOnly = spec.dangling ?? true;
+    const danglingOnly = opts.all ? false : (spec.dangling ?? true);
     return this.storage.serial(async () => {
       const deleted: ImageDeleteItem[] = [];
       let reclaimed = 0;
@@ -148,6 +151,7 @@ export class ImageService {
       for (const image of [...this.index.images.values()]) {
         if (!this.index.images.has(image.id)) continue;
         if (!matchCreated(spec, image.created) || !matchLabels(spec, image.config.config?.Labels)) continue;
+        if (this.deps.containersUsing(image.id).length > 0) continue;
         const refs = this.index.referencesOf(image.id);
         let targets: string[];
         if (refs.length === 0) targets = [image.id];

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { PassThrough, Readable, pipeline } from 'node:stream';
-import { constants, createGunzip, createGzip } from 'node:zlib';
-import { EngineError, isEngineError } from '../errors.js';
+import { constants, createGunzip } from 'node:zlib';
+import { EngineError } from '../errors.js';
 import type { BlobRole, LayerInfoView, LayerRole } from './image-ports.js';
-import { sha256 } from './oci-documents.js';
+import { ParallelGzip } from './parallel-gzip.js';
 
 /** What a finished layer ingest committed: the gzip blob and the unpacked layer. */
 export interface IngestedLayer {
-  /** sha256 of the uncompressed tar. */
+  /** sha256 of the uncompressed tar, as the layer store computed it. */
   diffId: string;
   /** The layer blob, gzip-compressed once here. */
   blob: { digest: string; size: number };
@@ -25,6 +24,8 @@ export interface IngestOptions {
 /** Default gzip level of layer blobs: fast, since the engine compresses on the import path. */
 export const LAYER_GZIP_LEVEL = constants.Z_BEST_SPEED;
 
+const BUFFER = 4 * 1024 * 1024;
+
 const COMPRESSIONS: Array<{ name: string; magic: number[] }> = [
   { name: 'gzip', magic: [0x1f, 0x8b] },
   { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
@@ -33,9 +34,9 @@ const COMPRESSIONS: Array<{ name: string; magic: number[] }> = [
 ];
 
 /**
- * Takes a layer tar (plain or gzip) in one pass: hashes the plain tar (diff ID), gzips it into
- * the blob store and unpacks it through the layer store at the same time. On any failure the
- * committed parts are handed to `discard` and the error is rethrown.
+ * Takes a layer tar (plain or gzip) in one pass: gzips the plain tar into the blob store and
+ * unpacks it through the layer store (which computes the diff ID) at the same time. On any
+ * failure the committed parts are handed to `discard` and the error is rethrown.
  */
 export async function ingestLayer(
   source: AsyncIterable<Uint8Array>,
@@ -43,22 +44,14 @@ export async function ingestLayer(
   layers: LayerRole,
   opts: IngestOptions,
 ): Promise<IngestedLayer> {
-  const parent = opts.parent ?? null;
-  const gzip = createGzip({ level: opts.gzipLevel ?? LAYER_GZIP_LEVEL });
-  const layerIn = new PassThrough();
+  const gzip = new ParallelGzip({ level: opts.gzipLevel ?? LAYER_GZIP_LEVEL });
+  // A large buffer lets the extractor and the compressor run apart instead of in lockstep.
+  const layerIn = new PassThrough({ highWaterMark: BUFFER });
   // Consumers see failures through their iterators; these keep a destroy(err) from going uncaught.
   gzip.on('error', () => undefined);
   layerIn.on('error', () => undefined);
   const blobDone = blobs.ingest(gzip);
-  let layerOpen = true;
-  const layerDone = layers.create(parent, layerIn).then(
-    (info) => ((layerOpen = false), info),
-    (err: unknown) => {
-      layerOpen = false;
-      if (isEngineError(err, 'ALREADY_EXISTS')) return null;
-      throw err;
-    },
-  );
+  const layerDone = layers.create(opts.parent ?? null, layerIn);
   const state: { failed: boolean; error?: unknown } = { failed: false };
   const failed = new Promise<never>((_, reject) => {
     const fail = (err: unknown): void => {
@@ -70,35 +63,25 @@ export async function ingestLayer(
   });
   failed.catch(() => undefined);
 
-  const hash = createHash('sha256');
-  let diffId = '';
   try {
     for await (const chunk of plainTar(source)) {
       if (state.failed) throw state.error;
-      hash.update(chunk);
       const waits: Promise<unknown>[] = [];
       if (!gzip.write(chunk)) waits.push(once(gzip, 'drain'));
-      if (layerOpen && !layerIn.write(chunk)) waits.push(Promise.race([once(layerIn, 'drain'), layerDone]));
+      if (!layerIn.write(chunk)) waits.push(once(layerIn, 'drain'));
       if (waits.length > 0) await Promise.race([Promise.all(waits), failed]);
     }
-    diffId = `sha256:${hash.digest('hex')}`;
     gzip.end();
     layerIn.end();
-    const [blob, created] = await Promise.all([blobDone, layerDone]);
-    const chainId = parent === null ? diffId : sha256(`${parent} ${diffId}`);
-    const layer = created ?? (await layers.get(chainId));
-    if (!layer) throw new EngineError('INTERNAL', `layer ${chainId} was reported to exist but cannot be found`);
-    if (layer.diffId !== diffId) {
-      throw new EngineError('INTERNAL', `layer store computed diff ID ${layer.diffId}, the import computed ${diffId}`);
-    }
-    return { diffId, blob, layer };
+    const [blob, layer] = await Promise.all([blobDone, layerDone]);
+    return { diffId: layer.diffId, blob, layer };
   } catch (err) {
     gzip.destroy(err as Error);
     layerIn.destroy(err as Error);
     const [blob, layer] = await Promise.allSettled([blobDone, layerDone]);
     await opts.discard({
       blob: blob.status === 'fulfilled' ? blob.value.digest : undefined,
-      layer: layer.status === 'fulfilled' && layer.value ? layer.value.chainId : undefined,
+      layer: layer.status === 'fulfilled' ? layer.value.chainId : undefined,
     });
     throw err;
   }

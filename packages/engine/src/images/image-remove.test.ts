@@ -74,7 +74,8 @@ describe('planRemoval', () => {
     expect(() => planRemoval(index, 'demo-del:1', false, users)).toThrow(
       `conflict: unable to remove repository reference "demo-del:1" (must force) - container 81c3d15c5ba6 is using its referenced image ${hex('a').slice(0, 12)}`,
     );
-    expect(planRemoval(index, 'demo-del:1', true, users)).toEqual({ imageId: A.id, untag: ['demo-del:1'], deleteImage: true });
+    // Forced: untagged, but kept while the container needs it.
+    expect(planRemoval(index, 'demo-del:1', true, users)).toEqual({ imageId: A.id, untag: ['demo-del:1'], deleteImage: false });
   });
 
   it('keeps a forced-untagged image a running container uses', () => {
@@ -100,7 +101,7 @@ describe('planRemoval', () => {
     expect(() => planRemoval(index, hex('a'), false, [{ id: hex('c'), running: false }])).toThrow(
       `(must be forced) - image is being used by stopped container ${hex('c').slice(0, 12)}`,
     );
-    expect(planRemoval(index, hex('a'), true, [{ id: hex('c'), running: false }]).deleteImage).toBe(true);
+    expect(planRemoval(index, hex('a'), true, [{ id: hex('c'), running: false }]).deleteImage).toBe(false);
     expect(() => planRemoval(index, hex('a'), true, [{ id: hex('c'), running: true }])).toThrow(
       `(cannot be forced) - image is being used by running container ${hex('c').slice(0, 12)}`,
     );

@@ -65,8 +65,9 @@ function isSingleReference(refs: readonly string[]): boolean {
 
 /**
  * Plans `DELETE /images/{name}`. By reference: untag it, and delete the image only when
- * that was its last reference. By ID: remove the image with all its references.
- * Throws NOT_FOUND, or CONFLICT with dockerd's wording.
+ * that was its last reference. By ID: remove the image with all its references. An image a
+ * container uses is never deleted, only untagged (with `force`). Throws NOT_FOUND, or
+ * CONFLICT with dockerd's wording.
  */
 export function planRemoval(index: ImageIndex, input: string, force: boolean, users: readonly ImageUser[]): RemovalPlan {
   const image = index.resolve(input);
@@ -94,10 +95,8 @@ export function planRemoval(index: ImageIndex, input: string, force: boolean, us
     if (!isDigestRef(ref) && ![...remaining].some((r) => !isDigestRef(r) && repositoryOf(r) === repo)) {
       for (const r of [...remaining]) if (isDigestRef(r) && repositoryOf(r) === repo) drop(r);
     }
-    if (remaining.size > 0) return { imageId: id, untag, deleteImage: false };
-    // The image is now untagged; a container still using it keeps it (as dockerd does, quietly).
-    const c = conflict(index, id, users, { running: true, references: false, stopped: !force });
-    return { imageId: id, untag, deleteImage: c === null };
+    // Untagged now; an image a container still uses stays (dangling) so the container can start.
+    return { imageId: id, untag, deleteImage: remaining.size === 0 && users.length === 0 };
   }
 
   if (isSingleReference(refs)) {
@@ -109,5 +108,7 @@ export function planRemoval(index: ImageIndex, input: string, force: boolean, us
     if (c) throw new EngineError('CONFLICT', c.message);
     for (const r of refs) drop(r);
   }
-  return { imageId: id, untag, deleteImage: true };
+  // Forced past a stopped container: dockerd deletes the image and leaves the container on a
+  // bare ID; Berth keeps the image, untagged, so the container still starts and prune frees it later.
+  return { imageId: id, untag, deleteImage: users.length === 0 };
 }

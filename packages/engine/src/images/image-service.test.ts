@@ -196,12 +196,15 @@ describe('remove and prune', () => {
     await expect(images.remove('gone:2')).rejects.toThrow('No such image: gone:2');
   });
 
-  it('refuses while a container uses the image, and keeps its layers when forced', async () => {
+  it('refuses while a container uses the image; forced, only untags it so the container still starts', async () => {
     const a = await importTar(await rootfs(), { repo: 'used:1' });
     users.set(a.id, [{ id: 'c'.repeat(64), running: false }]);
     await expect(images.remove('used:1')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('(must force) - container cccccccccccc is using its referenced image') });
-    expect(await images.remove('used:1', { force: true })).toEqual([{ Untagged: 'used:1' }, { Deleted: a.id }]);
-    expect(await layers.has(a.chainIds[0]!)).toBe(true);
+    expect(await images.remove('used:1', { force: true })).toEqual([{ Untagged: 'used:1' }]);
+    expect(images.lowerDirs(images.resolve(a.id))).toEqual([layers.diffDir(a.chainIds[0]!)]);
+    await expect(images.remove(a.id)).rejects.toThrow('image is being used by stopped container cccccccccccc');
+    users.clear();
+    expect(await images.remove(a.id)).toEqual([{ Deleted: a.id }, { Deleted: a.chainIds[0] }]);
   });
 
   it('prunes dangling images only, unless dangling=false; skips images in use', async () => {

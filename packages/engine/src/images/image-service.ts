@@ -130,10 +130,7 @@ export class ImageService {
     if (!plan.deleteImage) return records;
     await this.storage.dropImage(image);
     records.push({ Deleted: image.id });
-    // A container still on this image (forced removal) keeps the layers it is mounted on.
-    if (users.length === 0) {
-      for (const chainId of await this.storage.collect(image)) records.push({ Deleted: chainId });
-    }
+    for (const chainId of await this.storage.collect(image)) records.push({ Deleted: chainId });
     return records;
   }
 

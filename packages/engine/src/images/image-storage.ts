@@ -28,7 +28,7 @@ export class ImageStorage {
   private readonly log: Logger;
 
   constructor(private readonly deps: StorageDeps, private readonly index: ImageIndex) {
-    this.log = deps.logger.child({ component: 'images' });
+    this.log = deps.logger;
   }
 
   /** Runs `fn` after every mutation queued before it. */

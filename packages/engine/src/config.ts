@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from './errors.js';
 
@@ -66,6 +67,8 @@ export function parseConfig(argv: string[]): EngineConfig | 'help' {
       default: throw new EngineError('INVALID_ARGUMENT', `unknown flag: ${arg}`);
     }
   }
+  config.runtime = findBinary(config.runtime, 'runc');
+  config.conmon = findBinary(config.conmon, 'conmon');
   if (config.hosts.length === 0) config.hosts.push(`unix://${path.join(config.execRoot, 'berth.sock')}`);
   for (const host of config.hosts) {
     if (!host.startsWith('unix://') || host.length <= 'unix://'.length) {
@@ -73,4 +76,19 @@ export function parseConfig(argv: string[]): EngineConfig | 'help' {
     }
   }
   return config;
+}
+
+/** An absolute path for `name` (searched in PATH and the sbin dirs); a clear error when missing. */
+function findBinary(name: string, debianPackage: string): string {
+  const dirs = name.includes('/') ? [''] : [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    const candidate = path.resolve(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  throw new EngineError('FAILED_PRECONDITION', `${name} was not found: install the Debian package ${debianPackage} or pass its path`);
 }

@@ -56,15 +56,3 @@ export function mergeEnv(base: string[], overrides: string[]): string[] {
   }
   return [...byKey.values()];
 }
-
-/** The process environment: variables without a value are dropped, PATH and HOSTNAME are set. */
-export function processEnv(config: ContainerConfig, home: string): string[] {
-  const env = (config.Env ?? []).filter((e) => e.includes('='));
-  const has = (key: string): boolean => env.some((e) => e.startsWith(`${key}=`));
-  const extra: string[] = [];
-  if (!has('PATH')) extra.push('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
-  if (!has('HOSTNAME')) extra.push(`HOSTNAME=${config.Hostname ?? ''}`);
-  if (config.Tty && !has('TERM')) extra.push('TERM=xterm');
-  if (!has('HOME')) extra.push(`HOME=${home}`);
-  return [...extra, ...env];
-}

@@ -1,0 +1,56 @@
+import { EngineError } from '../errors.js';
+import { checkFilterKeys } from '../api/query.js';
+import type { ContainerRecord } from './container-record.js';
+
+const KEYS = ['status', 'name', 'label', 'id', 'ancestor', 'exited', 'before', 'since'] as const;
+const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+
+export interface FilterContext {
+  /** Whether `ref` (a name or id) names the container's image. */
+  ancestorMatches(record: ContainerRecord, ref: string): boolean;
+  /** Finds a container for `before`/`since`. */
+  find(ref: string): ContainerRecord;
+}
+
+/** Builds the predicate for `docker ps --filter …`; unknown keys or values are a 400. */
+export function containerFilter(filters: Map<string, string[]>, ctx: FilterContext): (r: ContainerRecord) => boolean {
+  checkFilterKeys(filters, KEYS);
+  const checks: ((r: ContainerRecord) => boolean)[] = [];
+  const values = (key: string): string[] => filters.get(key) ?? [];
+  const any = (key: string, test: (r: ContainerRecord, v: string) => boolean): void => {
+    const vs = values(key);
+    if (vs.length > 0) checks.push((r) => vs.some((v) => test(r, v)));
+  };
+  for (const status of values('status')) {
+    if (!STATUSES.includes(status)) {
+      throw new EngineError('INVALID_ARGUMENT', `invalid filter 'status=${status}': must be one of ${STATUSES.join(', ')}`);
+    }
+  }
+  any('status', (r, v) => r.state.status === v);
+  any('name', (r, v) => safeRegExp(v).test(r.name) || safeRegExp(v).test(`/${r.name}`));
+  any('id', (r, v) => r.id.startsWith(v));
+  any('label', (r, v) => {
+    const eq = v.indexOf('=');
+    const labels = r.config.Labels ?? {};
+    return eq < 0 ? v in labels : labels[v.slice(0, eq)] === v.slice(eq + 1);
+  });
+  any('ancestor', (r, v) => ctx.ancestorMatches(r, v));
+  any('exited', (r, v) => r.state.status === 'exited' && r.state.exitCode === Number(v));
+  for (const ref of values('before')) {
+    const pivot = Date.parse(ctx.find(ref).created);
+    checks.push((r) => Date.parse(r.created) < pivot);
+  }
+  for (const ref of values('since')) {
+    const pivot = Date.parse(ctx.find(ref).created);
+    checks.push((r) => Date.parse(r.created) > pivot);
+  }
+  return (r) => checks.every((check) => check(r));
+}
+
+function safeRegExp(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch {
+    throw new EngineError('INVALID_ARGUMENT', `invalid filter 'name=${pattern}': not a valid regular expression`);
+  }
+}

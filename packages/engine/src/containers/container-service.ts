@@ -1,0 +1,413 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ContainerCreateRequest, ContainerSummary, HostConfig, OciImageConfig } from '@berth/sdk';
+import type { Logger } from 'pino';
+import { EngineError } from '../errors.js';
+import type { EngineStore } from '../store/engine-store.js';
+import { mergeConfig } from './container-config.js';
+import { AttachHub } from './attach-hub.js';
+import { ContainerSignals } from './container-events.js';
+import { containerFilter } from './container-filters.js';
+import { type ContainerRecord, ZERO_TIME, initialState, isActive } from './container-record.js';
+import { type ContainerPaths, toSummary } from './container-view.js';
+import { generateName, validateName } from './names.js';
+import type { RuntimePort } from './runtime-port.js';
+import { parseSignal } from './signals.js';
+
+/** The image side of containers: resolve a reference, the layers to mount. */
+export interface ImageSource {
+  resolve(ref: string): { id: string; config: OciImageConfig };
+  lowerDirs(imageId: string): string[];
+  /** Whether `ref` names the image `imageId` (for `ancestor=` filters). */
+  matches(imageId: string, ref: string): boolean;
+}
+
+/** Root filesystems on overlayfs. */
+export interface RootfsPort {
+  prepare(lowerDirs: string[], dir: string): Promise<string>;
+  release(dir: string): Promise<void>;
+  remove(dir: string): Promise<void>;
+}
+
+/** Writes the OCI spec (config.json) for a container about to start. */
+export type SpecWriter = (record: ContainerRecord, rootfs: string, bundle: string) => Promise<void>;
+
+export interface ContainerServiceDeps {
+  dataRoot: string;
+  store: EngineStore;
+  images: ImageSource;
+  runtime: RuntimePort;
+  rootfs: RootfsPort;
+  writeSpec: SpecWriter;
+  logger: Logger;
+}
+
+const VALID_RESTART = ['', 'no', 'always', 'on-failure', 'unless-stopped'];
+
+/** Container records and lifecycle: create, start, stop, kill, remove, wait, live restore. */
+export class ContainerService {
+  readonly signals = new ContainerSignals();
+  readonly attachments: AttachHub;
+  private readonly records = new Map<string, ContainerRecord>();
+  private readonly names = new Map<string, string>();
+  private readonly starting = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: ContainerServiceDeps) {
+    this.attachments = new AttachHub(deps.runtime);
+  }
+
+  /** Loads every record and reconciles it with conmon's pid and exit files. */
+  async init(): Promise<void> {
+    await fs.mkdir(path.join(this.deps.dataRoot, 'containers'), { recursive: true });
+    for (const row of await this.deps.store.containers.all()) {
+      const record = JSON.parse(row.data) as ContainerRecord;
+      this.records.set(record.id, record);
+      this.names.set(record.name, record.id);
+    }
+    await Promise.all([...this.records.values()].map((r) => this.reconcile(r)));
+  }
+
+  paths(id: string): ContainerPaths {
+    const dir = path.join(this.deps.dataRoot, 'containers', id);
+    return {
+      dir,
+      logPath: path.join(dir, 'ctr.log'),
+      rootfs: path.join(dir, 'merged'),
+      upper: path.join(dir, 'upper'),
+      work: path.join(dir, 'work'),
+    };
+  }
+
+  /** Finds a container by full id, name, or unique id prefix; 404 `No such container`. */
+  get(ref: string): ContainerRecord {
+    const name = ref.replace(/^\//, '');
+    const byName = this.names.get(name);
+    if (byName) return this.records.get(byName)!;
+    const exact = this.records.get(ref);
+    if (exact) return exact;
+    if (/^[0-9a-f]+$/.test(ref)) {
+      const matches = [...this.records.keys()].filter((id) => id.startsWith(ref));
+      if (matches.length === 1) return this.records.get(matches[0]!)!;
+      if (matches.length > 1) throw new EngineError('INVALID_ARGUMENT', `multiple IDs found with provided prefix: ${ref}`);
+    }
+    throw new EngineError('NOT_FOUND', `No such container: ${ref}`);
+  }
+
+  all(): ContainerRecord[] {
+    return [...this.records.values()];
+  }
+
+  counts(): { running: number; paused: number; stopped: number } {
+    const c = { running: 0, paused: 0, stopped: 0 };
+    for (const r of this.records.values()) {
+      if (r.state.status === 'running' || r.state.status === 'restarting') c.running++;
+      else if (r.state.status === 'paused') c.paused++;
+      else c.stopped++;
+    }
+    return c;
+  }
+
+  usersOf(imageId: string): { id: string; running: boolean }[] {
+    return this.all().filter((r) => r.imageId === imageId).map((r) => ({ id: r.id, running: isActive(r) }));
+  }
+
+  list(opts: { all: boolean; limit?: number; filters: Map<string, string[]> }): ContainerSummary[] {
+    const keep = containerFilter(opts.filters, {
+      ancestorMatches: (r, ref) => this.deps.images.matches(r.imageId, ref),
+      find: (ref) => this.get(ref),
+    });
+    let list = this.all()
+      .filter((r) => (opts.all || opts.limit !== undefined || isActive(r)) && keep(r))
+      .sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
+    if (opts.limit !== undefined && opts.limit > 0) list = list.slice(0, opts.limit);
+    return list.map(toSummary);
+  }
+
+  async create(request: ContainerCreateRequest, name?: string): Promise<ContainerRecord> {
+    if (!request.Image) throw new EngineError('INVALID_ARGUMENT', 'no image specified: give an image to create the container from');
+    const image = this.deps.images.resolve(request.Image);
+    const hostConfig = normaliseHostConfig(request.HostConfig ?? {});
+    const id = randomBytes(32).toString('hex');
+    const finalName = name ? validateName(name) : generateName((n) => this.names.has(n));
+    this.checkNameFree(finalName);
+    const merged = mergeConfig(request, image.config, id);
+    const record: ContainerRecord = {
+      id,
+      name: finalName,
+      imageId: image.id,
+      imageRef: request.Image,
+      created: new Date().toISOString(),
+      path: merged.path,
+      args: merged.args,
+      config: merged.config,
+      hostConfig,
+      state: initialState(),
+      restartCount: 0,
+    };
+    this.names.set(finalName, id);
+    try {
+      await fs.mkdir(this.paths(id).dir, { recursive: true, mode: 0o710 });
+      await this.deps.store.containers.insert(this.row(record));
+    } catch (err) {
+      this.names.delete(finalName);
+      await fs.rm(this.paths(id).dir, { recursive: true, force: true });
+      throw err;
+    }
+    this.records.set(id, record);
+    return record;
+  }
+
+  async start(ref: string): Promise<void> {
+    const record = this.get(ref);
+    if (record.state.status === 'running' || record.state.status === 'paused') {
+      throw new EngineError('NOT_MODIFIED', `container ${record.id} is already running`);
+    }
+    const pending = this.starting.get(record.id);
+    if (pending) return pending;
+    const run = this.launch(record).finally(() => this.starting.delete(record.id));
+    this.starting.set(record.id, run);
+    run.catch(() => {
+      if (record.hostConfig.AutoRemove) this.remove(record.id, { force: true }).catch(() => {});
+    });
+    return run;
+  }
+
+  private async launch(record: ContainerRecord): Promise<void> {
+    const paths = this.paths(record.id);
+    const { runtime } = this.deps;
+    await runtime.delete(record.id);
+    try {
+      const rootfs = await this.deps.rootfs.prepare(this.deps.images.lowerDirs(record.imageId), paths.dir);
+      await this.deps.writeSpec(record, rootfs, paths.dir);
+      const { pid, conmonPid } = await runtime.create({
+        id: record.id,
+        bundle: paths.dir,
+        logPath: paths.logPath,
+        tty: record.config.Tty ?? false,
+        stdin: record.config.OpenStdin ?? false,
+        stdinOnce: record.config.StdinOnce ?? false,
+      });
+      Object.assign(record.state, { pid, conmonPid });
+      await this.attachments.connectPending(record.id);
+      await runtime.start(record.id);
+    } catch (err) {
+      await this.failStart(record, err);
+      throw startError(record, err);
+    }
+    Object.assign(record.state, {
+      status: 'running', exitCode: 0, error: '', oomKilled: false,
+      startedAt: new Date().toISOString(), finishedAt: ZERO_TIME,
+    });
+    await this.save(record);
+    this.monitor(record);
+  }
+
+  private async failStart(record: ContainerRecord, err: unknown): Promise<void> {
+    const message = (err as Error).message;
+    await this.deps.runtime.delete(record.id).catch(() => {});
+    await this.deps.rootfs.release(this.paths(record.id).dir).catch(() => {});
+    const code = /executable file not found|no such file or directory/.test(message) ? 127
+      : /permission denied|is a directory/.test(message) ? 126 : 128;
+    Object.assign(record.state, { status: record.state.status === 'created' ? 'created' : 'exited', pid: 0, conmonPid: 0, exitCode: code, error: message });
+    await this.save(record).catch(() => {});
+    this.attachments.dropPending(record.id);
+    this.signals.exited(record.id, code);
+  }
+
+  /** Waits for the exit file, then records the exit and cleans up (or removes with --rm). */
+  private monitor(record: ContainerRecord): void {
+    void this.deps.runtime.waitExit(record.id).then(
+      (code) => this.onExit(record, code),
+      (err) => this.deps.logger.error({ err, id: record.id }, 'lost track of container exit'),
+    );
+  }
+
+  private async onExit(record: ContainerRecord, code: number): Promise<void> {
+    if (this.records.get(record.id) !== record) return;
+    Object.assign(record.state, { status: 'exited', exitCode: code, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString() });
+    await this.deps.runtime.delete(record.id).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'runtime cleanup failed'));
+    await this.deps.rootfs.release(this.paths(record.id).dir).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'unmount failed'));
+    await this.save(record).catch((err) => this.deps.logger.error({ err, id: record.id }, 'saving exit failed'));
+    this.signals.exited(record.id, code);
+    if (record.hostConfig.AutoRemove) await this.remove(record.id, { force: true }).catch(() => {});
+  }
+
+  async stop(ref: string, opts: { timeout?: number; signal?: string }): Promise<void> {
+    const record = this.get(ref);
+    if (!isActive(record)) throw new EngineError('NOT_MODIFIED', `container ${record.id} is already stopped`);
+    const stopped = this.signals.whenStopped(record.id);
+    const signal = parseSignal(opts.signal || record.config.StopSignal || 'TERM');
+    const timeout = opts.timeout ?? record.config.StopTimeout ?? 10;
+    if (record.state.status === 'paused') await this.deps.runtime.resume(record.id).catch(() => {});
+    await this.deps.runtime.kill(record.id, signal).catch(() => {});
+    if (timeout < 0) return void (await stopped);
+    const timer = new Promise<'timeout'>((r) => setTimeout(r, timeout * 1000, 'timeout').unref());
+    if ((await Promise.race([stopped, timer])) === 'timeout') {
+      await this.deps.runtime.kill(record.id, 'KILL').catch(() => {});
+      await stopped;
+    }
+  }
+
+  async restart(ref: string, opts: { timeout?: number; signal?: string }): Promise<void> {
+    const record = this.get(ref);
+    if (isActive(record)) await this.stop(record.id, opts);
+    await this.start(record.id);
+  }
+
+  async kill(ref: string, signal = 'KILL'): Promise<void> {
+    const record = this.get(ref);
+    const name = parseSignal(signal);
+    if (!isActive(record)) {
+      throw new EngineError('CONFLICT', `cannot kill container: ${ref}: container ${record.id} is not running`);
+    }
+    await this.deps.runtime.kill(record.id, name);
+  }
+
+  async pause(ref: string): Promise<void> {
+    const record = this.get(ref);
+    if (record.state.status === 'paused') throw new EngineError('CONFLICT', `container ${record.id} is already paused`);
+    if (record.state.status !== 'running') throw new EngineError('CONFLICT', `container ${record.id} is not running`);
+    await this.deps.runtime.pause(record.id);
+    record.state.status = 'paused';
+    await this.save(record);
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const record = this.get(ref);
+    if (record.state.status !== 'paused') throw new EngineError('CONFLICT', `container ${record.id} is not paused`);
+    await this.deps.runtime.resume(record.id);
+    record.state.status = 'running';
+    await this.save(record);
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const record = this.get(ref);
+    const name = validateName(newName);
+    if (name === record.name) throw new EngineError('CONFLICT', `Renaming a container with the same name as its current name`);
+    this.checkNameFree(name);
+    const old = record.name;
+    this.names.set(name, record.id);
+    this.names.delete(old);
+    record.name = name;
+    try {
+      await this.save(record);
+    } catch (err) {
+      record.name = old;
+      this.names.set(old, record.id);
+      this.names.delete(name);
+      throw err;
+    }
+  }
+
+  async remove(ref: string, opts: { force: boolean }): Promise<void> {
+    const record = this.get(ref);
+    if (isActive(record) || this.starting.has(record.id)) {
+      if (!opts.force) {
+        throw new EngineError('CONFLICT', `You cannot remove a running container ${record.id}. Stop the container before attempting removal or force remove`);
+      }
+      const stopped = this.signals.whenStopped(record.id);
+      await this.deps.runtime.kill(record.id, 'KILL').catch(() => {});
+      await stopped;
+    }
+    if (!this.records.has(record.id)) return;
+    this.records.delete(record.id);
+    this.names.delete(record.name);
+    this.attachments.dropPending(record.id);
+    await this.deps.runtime.delete(record.id).catch(() => {});
+    await this.deps.rootfs.remove(this.paths(record.id).dir);
+    await fs.rm(this.paths(record.id).dir, { recursive: true, force: true });
+    await this.deps.store.containers.delete(record.id);
+    this.signals.removed(record.id, record.state.exitCode);
+  }
+
+  /** `docker wait` conditions: not-running (default), next-exit, removed. */
+  async wait(ref: string, condition = 'not-running'): Promise<number> {
+    const record = this.get(ref);
+    if (!['not-running', 'next-exit', 'removed'].includes(condition)) {
+      throw new EngineError('INVALID_ARGUMENT', `invalid condition: "${condition}"`);
+    }
+    if (condition === 'removed') {
+      if (!this.records.has(record.id)) return record.state.exitCode;
+      return this.signals.whenRemoved(record.id);
+    }
+    if (condition === 'not-running' && !isActive(record) && !this.starting.has(record.id)) return record.state.exitCode;
+    return this.signals.whenStopped(record.id);
+  }
+
+  async prune(filters: Map<string, string[]>): Promise<string[]> {
+    const keep = containerFilter(new Map([...filters].filter(([k]) => k === 'label')), {
+      ancestorMatches: () => false,
+      find: (ref) => this.get(ref),
+    });
+    const until = filters.get('until')?.[0];
+    const cutoff = until ? parseUntil(until) : Infinity;
+    const removed: string[] = [];
+    for (const record of this.all()) {
+      if (isActive(record) || !keep(record) || Date.parse(record.created) >= cutoff) continue;
+      await this.remove(record.id, { force: false });
+      removed.push(record.id);
+    }
+    return removed;
+  }
+
+  /** Brings a record loaded at start up to date with what happened while the daemon was away. */
+  private async reconcile(record: ContainerRecord): Promise<void> {
+    if (!isActive(record)) {
+      if (record.state.status === 'removing') await this.remove(record.id, { force: true });
+      return;
+    }
+    const code = await this.deps.runtime.readExit(record.id);
+    if (code !== null) return this.onExit(record, code);
+    if (record.state.conmonPid > 0 && this.deps.runtime.monitorAlive(record.id, record.state.conmonPid)) {
+      this.monitor(record);
+      return;
+    }
+    // The monitor is gone without recording an exit (the machine restarted).
+    record.state.error = 'container was not running when the engine started';
+    await this.onExit(record, 255);
+  }
+
+  private checkNameFree(name: string): void {
+    const holder = this.names.get(name);
+    if (holder) {
+      throw new EngineError(
+        'CONFLICT',
+        `Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
+    }
+  }
+
+  async save(record: ContainerRecord): Promise<void> {
+    await this.deps.store.containers.update(this.row(record));
+  }
+
+  private row(record: ContainerRecord) {
+    return { id: record.id, name: record.name, imageId: record.imageId, created: new Date(record.created), data: JSON.stringify(record) };
+  }
+}
+
+function normaliseHostConfig(hostConfig: HostConfig): HostConfig {
+  const policy = hostConfig.RestartPolicy?.Name ?? '';
+  if (!VALID_RESTART.includes(policy)) throw new EngineError('INVALID_ARGUMENT', `invalid restart policy '${policy}'`);
+  if (hostConfig.AutoRemove && policy !== '' && policy !== 'no') {
+    throw new EngineError('INVALID_ARGUMENT', 'conflicting options: cannot specify both --restart and --rm');
+  }
+  return { NetworkMode: 'default', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...hostConfig };
+}
+
+function startError(record: ContainerRecord, err: unknown): EngineError {
+  if (err instanceof EngineError && err.code !== 'INTERNAL') return err;
+  const message = (err as Error).message;
+  const user = /executable file not found|no such file or directory|permission denied|is a directory/.test(message);
+  return new EngineError(user ? 'INVALID_ARGUMENT' : 'INTERNAL', `failed to start container ${record.id.slice(0, 12)}: ${message}`, { cause: err });
+}
+
+function parseUntil(value: string): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const rel = /^(\d+)(s|m|h)$/.exec(value);
+  if (rel) return Date.now() - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as 's' | 'm' | 'h'];
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new EngineError('INVALID_ARGUMENT', `invalid filter 'until=${value}'`);
+  return ms;
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import type http from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { containerRoutes } from './api/compat/containers.js';
+import { execRoutes } from './api/compat/exec.js';
+import { imageRoutes } from './api/compat/images.js';
+import { systemRoutes } from './api/compat/system.js';
+import { Router } from './api/router.js';
+import { createApiServer, listenUnix } from './api/server.js';
+import type { EngineConfig } from './config.js';
+import { writeContainerSpec } from './containers/container-spec.js';
+import { ContainerService } from './containers/container-service.js';
+import { ExecService } from './containers/exec-service.js';
+import { BlobStore } from './content/blob-store.js';
+import { ImageService } from './images/image-service.js';
+import { EngineRuntime, runtimeLayout } from './runtime/engine-runtime.js';
+import { resolveUser } from './runtime/index.js';
+import { LayerStore } from './snapshots/layer-store.js';
+import { prepareRootfs, releaseRootfs, removeRootfs } from './snapshots/rootfs.js';
+import { openStore } from './store/prisma-store.js';
+import { readHostFacts } from './system/host-facts.js';
+
+export interface Daemon {
+  close(): Promise<void>;
+}
+
+const INIT_BINARY = '/usr/bin/tini-static';
+
+/** Wires berthd together: stores, services, runtime and the API servers. */
+export async function startDaemon(config: EngineConfig, logger: Logger): Promise<Daemon> {
+  await fs.mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
+  await fs.mkdir(config.execRoot, { recursive: true, mode: 0o711 });
+  const store = await openStore(config.dataRoot);
+  const blobs = new BlobStore(path.join(config.dataRoot, 'content'));
+  const layers = new LayerStore(path.join(config.dataRoot, 'layers'));
+  await Promise.all([blobs.init(), layers.init()]);
+
+  let containers: ContainerService | undefined;
+  const images = new ImageService({
+    blobs,
+    layers,
+    store,
+    containersUsing: (imageId) => containers?.usersOf(imageId) ?? [],
+    logger: logger.child({ component: 'images' }),
+  });
+  await images.init();
+
+  const bundleOf = (id: string): string => path.join(config.dataRoot, 'containers', id);
+  const runtime = new EngineRuntime({ runtime: config.runtime, conmon: config.conmon, layout: runtimeLayout(config.execRoot), bundleOf });
+  await runtime.init();
+  const specContext = {
+    cgroupParent: `/berth-${createHash('sha256').update(config.dataRoot).digest('hex').slice(0, 8)}`,
+    initPath: INIT_BINARY,
+  };
+  containers = new ContainerService({
+    dataRoot: config.dataRoot,
+    store,
+    images: {
+      resolve: (ref) => images.resolve(ref),
+      lowerDirs: (imageId) => images.lowerDirs(images.resolve(imageId)),
+      matches: (imageId, ref) => {
+        try {
+          return images.resolve(ref).id === imageId;
+        } catch {
+          return false;
+        }
+      },
+    },
+    runtime,
+    rootfs: {
+      prepare: (lowerDirs, dir) => prepareRootfs({ lowerDirs, dir }),
+      release: releaseRootfs,
+      remove: removeRootfs,
+    },
+    writeSpec: (record, rootfs, bundle) => writeContainerSpec(specContext, record, rootfs, bundle),
+    logger: logger.child({ component: 'containers' }),
+  });
+  await containers.init();
+  const execs = new ExecService(containers, runtime, (id, user) => resolveUser(path.join(bundleOf(id), 'merged'), user));
+
+  const router = new Router();
+  const facts = await readHostFacts(config.dataRoot);
+  const service = containers;
+  systemRoutes(router, config, facts, { containers: () => service.counts(), images: () => images.list({}).length });
+  imageRoutes(router, images);
+  containerRoutes(router, containers, execs, runtime);
+  execRoutes(router, execs);
+
+  const servers: http.Server[] = [];
+  for (const host of config.hosts) {
+    const server = createApiServer(router, logger.child({ component: 'api' }));
+    await listenUnix(server, host.slice('unix://'.length));
+    servers.push(server);
+  }
+  logger.info({ hosts: config.hosts, dataRoot: config.dataRoot }, 'berthd is serving');
+
+  return {
+    async close() {
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      })));
+      await store.close();
+    },
+  };
+}

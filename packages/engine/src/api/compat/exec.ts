@@ -36,8 +36,16 @@ export function execRoutes(router: Router, execs: ExecService): void {
     const start = parseJson<ExecStartRequest>(body, {});
     const exec = execs.get(ctx.params.id!);
     const tty = start.Tty ?? exec.request.Tty ?? false;
-    const proc = await execs.start(exec.id, { tty, consoleSize: start.ConsoleSize ?? null });
     acceptHijack(socket, !tty, ctx.apiVersion);
+    let proc: ExecProcess;
+    try {
+      proc = await execs.start(exec.id, { tty, consoleSize: start.ConsoleSize ?? null });
+    } catch (err) {
+      // Like dockerd: the stream is already hijacked, so the reason goes to the client's stdout
+      // and the exit code (126/127) to exec inspect.
+      socket.end(streamWriter(tty)('stdout', Buffer.from(`${(err as Error).message}\r\n`)));
+      return;
+    }
     pipe(proc, socket, rest, tty, exec.request.AttachStdin ?? false);
   });
 

@@ -176,10 +176,16 @@ export class ContainerService {
   private async launch(record: ContainerRecord): Promise<void> {
     const paths = this.paths(record.id);
     const { runtime } = this.deps;
-    await runtime.delete(record.id);
+    const t0 = performance.now();
+    const marks: Record<string, number> = {};
+    const mark = (name: string): void => void (marks[name] = Math.round(performance.now() - t0));
     try {
+      await runtime.delete(record.id);
+      mark('cleanup');
       const rootfs = await this.deps.rootfs.prepare(this.deps.images.lowerDirs(record.imageId), paths.dir);
+      mark('mount');
       await this.deps.writeSpec(record, rootfs, paths.dir);
+      mark('spec');
       const { pid, conmonPid } = await runtime.create({
         id: record.id,
         bundle: paths.dir,
@@ -188,9 +194,12 @@ export class ContainerService {
         stdin: record.config.OpenStdin ?? false,
         stdinOnce: record.config.StdinOnce ?? false,
       });
+      mark('create');
       Object.assign(record.state, { pid, conmonPid });
       await this.attachments.connectPending(record.id);
+      mark('attach');
       await runtime.start(record.id);
+      mark('start');
     } catch (err) {
       await this.failStart(record, err);
       throw startError(record, err);
@@ -200,6 +209,8 @@ export class ContainerService {
       startedAt: new Date().toISOString(), finishedAt: ZERO_TIME,
     });
     await this.save(record);
+    mark('saved');
+    this.deps.logger.debug({ id: record.id, ms: marks }, 'container started');
     this.monitor(record);
   }
 
@@ -226,8 +237,10 @@ export class ContainerService {
   private async onExit(record: ContainerRecord, code: number): Promise<void> {
     if (this.records.get(record.id) !== record) return;
     Object.assign(record.state, { status: 'exited', exitCode: code, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString() });
-    await this.deps.runtime.delete(record.id).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'runtime cleanup failed'));
-    await this.deps.rootfs.release(this.paths(record.id).dir).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'unmount failed'));
+    await Promise.all([
+      this.deps.runtime.delete(record.id).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'runtime cleanup failed')),
+      this.deps.rootfs.release(this.paths(record.id).dir).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'unmount failed')),
+    ]);
     await this.save(record).catch((err) => this.deps.logger.error({ err, id: record.id }, 'saving exit failed'));
     this.signals.exited(record.id, code);
     if (record.hostConfig.AutoRemove) await this.remove(record.id, { force: true }).catch(() => {});

@@ -89,7 +89,9 @@ export class EngineRuntime implements RuntimePort {
 
   async delete(id: string): Promise<void> {
     const { layout } = this.opts;
-    await this.runc.delete(id, true).catch(() => {});
+    // runc keeps a state dir per container it knows; without one there is nothing to delete.
+    const known = await fs.access(path.join(layout.runtimeRoot, id)).then(() => true, () => false);
+    if (known) await this.runc.delete(id, true).catch(() => {});
     await removeSocketLink(layout.socketDir, id);
     await fs.rm(path.join(layout.stateDir, id), { recursive: true, force: true });
   }

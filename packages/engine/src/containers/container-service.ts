@@ -52,6 +52,10 @@ export class ContainerService {
   private readonly records = new Map<string, ContainerRecord>();
   private readonly names = new Map<string, string>();
   private readonly starting = new Map<string, Promise<void>>();
+  /** Root filesystems mounted in the background at create, so start does not wait for them. */
+  private readonly premounts = new Map<string, Promise<unknown>>();
+  /** Runtime state and mounts of exited containers being cleaned up. */
+  private readonly cleanups = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: ContainerServiceDeps) {
     this.attachments = new AttachHub(deps.runtime);
@@ -66,6 +70,7 @@ export class ContainerService {
       this.names.set(record.name, record.id);
     }
     await Promise.all([...this.records.values()].map((r) => this.reconcile(r)));
+    await this.sweep();
   }
 
   paths(id: string): ContainerPaths {
@@ -155,7 +160,12 @@ export class ContainerService {
       throw err;
     }
     this.records.set(id, record);
+    this.premounts.set(id, this.mountRootfs(record).catch(() => {}));
     return record;
+  }
+
+  private mountRootfs(record: ContainerRecord): Promise<string> {
+    return this.deps.rootfs.prepare(this.deps.images.lowerDirs(record.imageId), this.paths(record.id).dir);
   }
 
   async start(ref: string): Promise<void> {
@@ -180,9 +190,12 @@ export class ContainerService {
     const marks: Record<string, number> = {};
     const mark = (name: string): void => void (marks[name] = Math.round(performance.now() - t0));
     try {
+      await this.cleanups.get(record.id);
       await runtime.delete(record.id);
       mark('cleanup');
-      const rootfs = await this.deps.rootfs.prepare(this.deps.images.lowerDirs(record.imageId), paths.dir);
+      await this.premounts.get(record.id);
+      this.premounts.delete(record.id);
+      const rootfs = await this.mountRootfs(record);
       mark('mount');
       await this.deps.writeSpec(record, rootfs, paths.dir);
       mark('spec');
@@ -237,13 +250,19 @@ export class ContainerService {
   private async onExit(record: ContainerRecord, code: number): Promise<void> {
     if (this.records.get(record.id) !== record) return;
     Object.assign(record.state, { status: 'exited', exitCode: code, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString() });
-    await Promise.all([
-      this.deps.runtime.delete(record.id).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'runtime cleanup failed')),
-      this.deps.rootfs.release(this.paths(record.id).dir).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'unmount failed')),
-    ]);
+    if (record.hostConfig.AutoRemove) {
+      this.signals.exited(record.id, code);
+      await this.remove(record.id, { force: true }).catch((err) => this.deps.logger.error({ err, id: record.id }, 'auto-remove failed'));
+      return;
+    }
     await this.save(record).catch((err) => this.deps.logger.error({ err, id: record.id }, 'saving exit failed'));
     this.signals.exited(record.id, code);
-    if (record.hostConfig.AutoRemove) await this.remove(record.id, { force: true }).catch(() => {});
+    // Runtime state and the mount go after waiters heard of the exit; start and remove wait for it.
+    const cleanup = Promise.all([
+      this.deps.runtime.delete(record.id).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'runtime cleanup failed')),
+      this.deps.rootfs.release(this.paths(record.id).dir).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'unmount failed')),
+    ]).then(() => void this.cleanups.delete(record.id));
+    this.cleanups.set(record.id, cleanup);
   }
 
   async stop(ref: string, opts: { timeout?: number; signal?: string }): Promise<void> {
@@ -326,12 +345,32 @@ export class ContainerService {
     if (!this.records.has(record.id)) return;
     this.records.delete(record.id);
     this.names.delete(record.name);
+    this.premounts.delete(record.id);
     this.attachments.dropPending(record.id);
-    await this.deps.runtime.delete(record.id).catch(() => {});
-    await this.deps.rootfs.remove(this.paths(record.id).dir);
-    await fs.rm(this.paths(record.id).dir, { recursive: true, force: true });
     await this.deps.store.containers.delete(record.id);
     this.signals.removed(record.id, record.state.exitCode);
+    // The record is gone, so nothing refers to the files any more: they go in the background
+    // (and a crash before that is swept at the next start).
+    void this.removeFiles(record.id);
+  }
+
+  /** Removes what a container left on disk: runtime state, its mount and its directory. */
+  private async removeFiles(id: string): Promise<void> {
+    try {
+      await this.cleanups.get(id);
+      await Promise.all([this.deps.runtime.delete(id), this.deps.rootfs.remove(this.paths(id).dir)]);
+      await fs.rm(this.paths(id).dir, { recursive: true, force: true });
+    } catch (err) {
+      this.deps.logger.warn({ err, id }, 'removing container files failed; they are swept at the next start');
+    }
+  }
+
+  /** Container directories without a record (a crash during removal or creation) are removed. */
+  private async sweep(): Promise<void> {
+    const dir = path.join(this.deps.dataRoot, 'containers');
+    for (const id of await fs.readdir(dir)) {
+      if (!this.records.has(id)) await this.removeFiles(id);
+    }
   }
 
   /** `docker wait` conditions: not-running (default), next-exit, removed. */

@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ContainerTopResponse } from '@berth/sdk';
 import { EngineError } from '../errors.js';
+import { runCommand } from '../process/command.js';
 
-const run = promisify(execFile);
 
 /** `docker top`: the host's `ps` output, narrowed to the container's processes. */
 export async function topProcesses(pids: number[], psArgs = '-ef'): Promise<ContainerTopResponse> {
   const args = psArgs.trim().split(/\s+/).filter(Boolean);
   let stdout: string;
   try {
-    ({ stdout } = await run('ps', args, { maxBuffer: 16 * 1024 * 1024 }));
+    ({ stdout } = await runCommand('ps', args));
   } catch (err) {
     throw new EngineError('INVALID_ARGUMENT', `ps: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
   }

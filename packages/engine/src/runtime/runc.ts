@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { EngineError } from '../errors.js';
+import { CommandError, runCommand } from '../process/command.js';
 
 /** A container's state as runc sees it. */
 export interface RuncState {
@@ -42,21 +42,18 @@ export class Runc {
     readonly root: string,
   ) {}
 
-  private run(verb: string, id: string, args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        this.binary,
-        ['--root', this.root, ...args],
-        { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } },
-        (err, stdout, stderr) => {
-          if (err) reject(toEngineError(verb, id, runtimeMessage(stderr) || err.message, err));
-          else resolve(stdout);
-        },
-      );
-    });
+  private async run(verb: string, id: string, args: string[]): Promise<string> {
+    try {
+      const { stdout } = await runCommand(this.binary, ['--root', this.root, ...args], {
+        env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+      });
+      return stdout;
+    } catch (err) {
+      const stderr = err instanceof CommandError ? err.stderr : '';
+      throw toEngineError(verb, id, runtimeMessage(stderr) || (err as Error).message, err);
+    }
   }
 
-  /** Run the user process of a created container (`runc start`). */
   async start(id: string): Promise<void> {
     await this.run('start', id, ['start', id]);
   }

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { EngineError } from '../errors.js';
+import { runCommand } from '../process/command.js';
 
-const run = promisify(execFile);
 
 /** The kernel copies mount data into one page, NUL included. */
 const MAX_MOUNT_DATA = 4095;
@@ -39,7 +37,7 @@ export async function prepareRootfs(opts: RootfsOptions): Promise<string> {
   }
   const { options, cwd } = overlayOptions(lowers, upper, work);
   try {
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], { cwd });
+    await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], { cwd });
   } catch (err) {
     const detail = ((err as { stderr?: string }).stderr ?? (err as Error).message).trim();
     throw new EngineError('INTERNAL', `mounting the overlay root filesystem at ${merged} failed: ${detail}`, { cause: err });
@@ -53,9 +51,9 @@ export async function releaseRootfs(dir: string): Promise<void> {
   for (let attempt = 0; attempt < 8; attempt++) {
     if (!(await isMounted(merged))) return;
     try {
-      await run('umount', [merged]);
+      await runCommand('umount', [merged]);
     } catch {
-      await run('umount', ['--lazy', merged]).catch(() => undefined);
+      await runCommand('umount', ['--lazy', merged]).catch(() => undefined);
     }
   }
   if (await isMounted(merged)) {

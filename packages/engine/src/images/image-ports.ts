@@ -10,6 +10,7 @@ export interface BlobRole {
   putBytes(data: Uint8Array, expected?: { digest?: string; size?: number }): Promise<{ digest: string; size: number }>;
   readBytes(digest: string): Promise<Buffer>;
   delete(digest: string): Promise<void>;
+  list(): Promise<string[]>;
 }
 
 export interface LayerInfoView {
@@ -25,6 +26,7 @@ export interface LayerRole {
   diffDir(chainId: string): string;
   create(parentChainId: string | null, source: Readable, expectedDiffId?: string): Promise<LayerInfoView>;
   remove(chainId: string): Promise<unknown>;
+  list(): Promise<{ chainId: string }[]>;
 }
 
 export interface ImageRecord {

@@ -228,3 +228,17 @@ describe('remove and prune', () => {
     ]);
   });
 });
+
+describe('start-up sweep', () => {
+  it('removes blobs and layers no image refers to and keeps the images', async () => {
+    const image = await importTar(rootfs(), { repo: 'kept:1' });
+    const orphanBlob = await blobs.putBytes(Buffer.from('left by an interrupted import'));
+    const orphanLayer = await layers.create(null, Readable.from([makeTar([{ name: 'orphan.txt', body: 'x' }])]));
+    const again = await service();
+    expect(await blobs.has(orphanBlob.digest)).toBe(false);
+    expect(await layers.has(orphanLayer.chainId)).toBe(false);
+    expect(again.resolve('kept:1').id).toBe(image.id);
+    for (const chainId of image.chainIds) expect(await layers.has(chainId)).toBe(true);
+    expect(await blobs.has(image.id)).toBe(true);
+  });
+});

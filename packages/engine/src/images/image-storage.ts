@@ -54,7 +54,28 @@ export class ImageStorage {
         await this.deps.store.tags.delete(tag.reference).catch(ignoreNotFound);
       }
     }
+    await this.sweep();
     this.log.info({ images: this.index.images.size, tags: this.index.tags.size }, 'images loaded');
+  }
+
+  /**
+   * Removes blobs and layers no image refers to: what an import or removal interrupted by a
+   * crash left behind (records are written last, so such content was never visible).
+   */
+  private async sweep(): Promise<void> {
+    const blobs = new Set<string>();
+    const layers = new Set<string>();
+    for (const image of this.index.images.values()) {
+      blobs.add(image.id);
+      if (image.manifestDigest) blobs.add(image.manifestDigest);
+      for (const layer of image.layerBlobs) blobs.add(layer.digest);
+      for (const chainId of image.chainIds) layers.add(chainId);
+    }
+    const orphanBlobs = (await this.deps.blobs.list()).filter((d) => !blobs.has(d));
+    const orphanLayers = (await this.deps.layers.list()).map((l) => l.chainId).filter((c) => !layers.has(c));
+    if (orphanBlobs.length + orphanLayers.length === 0) return;
+    this.log.info({ blobs: orphanBlobs.length, layers: orphanLayers.length }, 'removing content no image refers to');
+    await this.removeContent(orphanBlobs, orphanLayers);
   }
 
   private async imageFromRecord(row: ImageRecord): Promise<Image> {

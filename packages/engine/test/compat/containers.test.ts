@@ -135,6 +135,13 @@ describe('detached containers', () => {
     await run(['rm', 'later']);
   });
 
+  it('attaches to a running container and exits with its code', async () => {
+    await run(['run', '-d', '--name', 'att', 'busybox', 'sh', '-c', 'sleep 0.5; echo late-out; echo late-err >&2; exit 4']);
+    const r = await run(['attach', 'att']);
+    expect(r).toMatchObject({ code: 4, stdout: 'late-out\n', stderr: 'late-err\n' });
+    await run(['rm', 'att']);
+  });
+
   it('restarts, kills with a signal, renames, pauses and unpauses', async () => {
     await run(['run', '-d', '--name', 'life', 'busybox', 'sh', '-c', "trap 'echo usr1' USR1; while true; do sleep 0.1; done"]);
     expect((await run(['kill', '-s', 'USR1', 'life'])).code).toBe(0);

@@ -54,3 +54,13 @@ function safeRegExp(pattern: string): RegExp {
     throw new EngineError('INVALID_ARGUMENT', `invalid filter 'name=${pattern}': not a valid regular expression`);
   }
 }
+
+/** `until=` of prune filters: unix seconds, a duration ago (`10m`), or a date; milliseconds. */
+export function parseUntil(value: string): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const rel = /^(\d+)(s|m|h)$/.exec(value);
+  if (rel) return Date.now() - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as 's' | 'm' | 'h'];
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new EngineError('INVALID_ARGUMENT', `invalid filter 'until=${value}'`);
+  return ms;
+}

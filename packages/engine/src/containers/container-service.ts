@@ -1,56 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ContainerCreateRequest, ContainerSummary, HostConfig, OciImageConfig } from '@berth/sdk';
-import type { Logger } from 'pino';
+import type { ContainerCreateRequest, ContainerSummary } from '@berth/sdk';
 import { EngineError } from '../errors.js';
-import type { EngineStore } from '../store/engine-store.js';
-import { mergeConfig } from './container-config.js';
 import { AttachHub } from './attach-hub.js';
+import { mergeConfig } from './container-config.js';
 import { ContainerSignals } from './container-events.js';
-import { containerFilter } from './container-filters.js';
+import { containerFilter, parseUntil } from './container-filters.js';
+import type { ContainerServiceDeps } from './container-ports.js';
 import { type ContainerRecord, ZERO_TIME, initialState, isActive } from './container-record.js';
+import { ContainerRegistry } from './container-registry.js';
 import { type ContainerPaths, toSummary } from './container-view.js';
+import { normaliseHostConfig } from './host-config.js';
 import { generateName, validateName } from './names.js';
-import type { RuntimePort } from './runtime-port.js';
 import { parseSignal } from './signals.js';
-
-/** The image side of containers: resolve a reference, the layers to mount. */
-export interface ImageSource {
-  resolve(ref: string): { id: string; config: OciImageConfig };
-  lowerDirs(imageId: string): string[];
-  /** Whether `ref` names the image `imageId` (for `ancestor=` filters). */
-  matches(imageId: string, ref: string): boolean;
-}
-
-/** Root filesystems on overlayfs. */
-export interface RootfsPort {
-  prepare(lowerDirs: string[], dir: string): Promise<string>;
-  release(dir: string): Promise<void>;
-  remove(dir: string): Promise<void>;
-}
-
-/** Writes the OCI spec (config.json) for a container about to start. */
-export type SpecWriter = (record: ContainerRecord, rootfs: string, bundle: string) => Promise<void>;
-
-export interface ContainerServiceDeps {
-  dataRoot: string;
-  store: EngineStore;
-  images: ImageSource;
-  runtime: RuntimePort;
-  rootfs: RootfsPort;
-  writeSpec: SpecWriter;
-  logger: Logger;
-}
-
-const VALID_RESTART = ['', 'no', 'always', 'on-failure', 'unless-stopped'];
 
 /** Container records and lifecycle: create, start, stop, kill, remove, wait, live restore. */
 export class ContainerService {
   readonly signals = new ContainerSignals();
   readonly attachments: AttachHub;
-  private readonly records = new Map<string, ContainerRecord>();
-  private readonly names = new Map<string, string>();
+  private readonly registry = new ContainerRegistry();
   private readonly starting = new Map<string, Promise<void>>();
   /** Root filesystems mounted in the background at create, so start does not wait for them. */
   private readonly premounts = new Map<string, Promise<unknown>>();
@@ -64,12 +33,8 @@ export class ContainerService {
   /** Loads every record and reconciles it with conmon's pid and exit files. */
   async init(): Promise<void> {
     await fs.mkdir(path.join(this.deps.dataRoot, 'containers'), { recursive: true });
-    for (const row of await this.deps.store.containers.all()) {
-      const record = JSON.parse(row.data) as ContainerRecord;
-      this.records.set(record.id, record);
-      this.names.set(record.name, record.id);
-    }
-    await Promise.all([...this.records.values()].map((r) => this.reconcile(r)));
+    for (const row of await this.deps.store.containers.all()) this.registry.add(JSON.parse(row.data) as ContainerRecord);
+    await Promise.all(this.registry.all().map((r) => this.reconcile(r)));
     await this.sweep();
   }
 
@@ -84,37 +49,20 @@ export class ContainerService {
     };
   }
 
-  /** Finds a container by full id, name, or unique id prefix; 404 `No such container`. */
   get(ref: string): ContainerRecord {
-    const name = ref.replace(/^\//, '');
-    const byName = this.names.get(name);
-    if (byName) return this.records.get(byName)!;
-    const exact = this.records.get(ref);
-    if (exact) return exact;
-    if (/^[0-9a-f]+$/.test(ref)) {
-      const matches = [...this.records.keys()].filter((id) => id.startsWith(ref));
-      if (matches.length === 1) return this.records.get(matches[0]!)!;
-      if (matches.length > 1) throw new EngineError('INVALID_ARGUMENT', `multiple IDs found with provided prefix: ${ref}`);
-    }
-    throw new EngineError('NOT_FOUND', `No such container: ${ref}`);
+    return this.registry.get(ref);
   }
 
   all(): ContainerRecord[] {
-    return [...this.records.values()];
+    return this.registry.all();
   }
 
   counts(): { running: number; paused: number; stopped: number } {
-    const c = { running: 0, paused: 0, stopped: 0 };
-    for (const r of this.records.values()) {
-      if (r.state.status === 'running' || r.state.status === 'restarting') c.running++;
-      else if (r.state.status === 'paused') c.paused++;
-      else c.stopped++;
-    }
-    return c;
+    return this.registry.counts();
   }
 
   usersOf(imageId: string): { id: string; running: boolean }[] {
-    return this.all().filter((r) => r.imageId === imageId).map((r) => ({ id: r.id, running: isActive(r) }));
+    return this.registry.usersOf(imageId);
   }
 
   list(opts: { all: boolean; limit?: number; filters: Map<string, string[]> }): ContainerSummary[] {
@@ -134,8 +82,7 @@ export class ContainerService {
     const image = this.deps.images.resolve(request.Image);
     const hostConfig = normaliseHostConfig(request.HostConfig ?? {});
     const id = randomBytes(32).toString('hex');
-    const finalName = name ? validateName(name) : generateName((n) => this.names.has(n));
-    this.checkNameFree(finalName);
+    const finalName = name ? validateName(name) : generateName((n) => this.registry.nameTaken(n));
     const merged = mergeConfig(request, image.config, id);
     const record: ContainerRecord = {
       id,
@@ -150,16 +97,16 @@ export class ContainerService {
       state: initialState(),
       restartCount: 0,
     };
-    this.names.set(finalName, id);
+    this.registry.reserveName(finalName, id);
     try {
       await fs.mkdir(this.paths(id).dir, { recursive: true, mode: 0o710 });
       await this.deps.store.containers.insert(this.row(record));
     } catch (err) {
-      this.names.delete(finalName);
+      this.registry.releaseName(finalName);
       await fs.rm(this.paths(id).dir, { recursive: true, force: true });
       throw err;
     }
-    this.records.set(id, record);
+    this.registry.add(record);
     this.premounts.set(id, this.mountRootfs(record).catch(() => {}));
     return record;
   }
@@ -248,7 +195,7 @@ export class ContainerService {
   }
 
   private async onExit(record: ContainerRecord, code: number): Promise<void> {
-    if (this.records.get(record.id) !== record) return;
+    if (!this.registry.isCurrent(record)) return;
     Object.assign(record.state, { status: 'exited', exitCode: code, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString() });
     if (record.hostConfig.AutoRemove) {
       this.signals.exited(record.id, code);
@@ -317,19 +264,17 @@ export class ContainerService {
     const record = this.get(ref);
     const name = validateName(newName);
     if (name === record.name) throw new EngineError('CONFLICT', `Renaming a container with the same name as its current name`);
-    this.checkNameFree(name);
+    this.registry.reserveName(name, record.id);
     const old = record.name;
-    this.names.set(name, record.id);
-    this.names.delete(old);
     record.name = name;
     try {
       await this.save(record);
     } catch (err) {
       record.name = old;
-      this.names.set(old, record.id);
-      this.names.delete(name);
+      this.registry.releaseName(name);
       throw err;
     }
+    this.registry.releaseName(old);
   }
 
   async remove(ref: string, opts: { force: boolean }): Promise<void> {
@@ -342,9 +287,8 @@ export class ContainerService {
       await this.deps.runtime.kill(record.id, 'KILL').catch(() => {});
       await stopped;
     }
-    if (!this.records.has(record.id)) return;
-    this.records.delete(record.id);
-    this.names.delete(record.name);
+    if (!this.registry.has(record.id)) return;
+    this.registry.delete(record);
     this.premounts.delete(record.id);
     this.attachments.dropPending(record.id);
     await this.deps.store.containers.delete(record.id);
@@ -369,7 +313,7 @@ export class ContainerService {
   private async sweep(): Promise<void> {
     const dir = path.join(this.deps.dataRoot, 'containers');
     for (const id of await fs.readdir(dir)) {
-      if (!this.records.has(id)) await this.removeFiles(id);
+      if (!this.registry.has(id)) await this.removeFiles(id);
     }
   }
 
@@ -380,7 +324,7 @@ export class ContainerService {
       throw new EngineError('INVALID_ARGUMENT', `invalid condition: "${condition}"`);
     }
     if (condition === 'removed') {
-      if (!this.records.has(record.id)) return record.state.exitCode;
+      if (!this.registry.has(record.id)) return record.state.exitCode;
       return this.signals.whenRemoved(record.id);
     }
     if (condition === 'not-running' && !isActive(record) && !this.starting.has(record.id)) return record.state.exitCode;
@@ -420,16 +364,6 @@ export class ContainerService {
     await this.onExit(record, 255);
   }
 
-  private checkNameFree(name: string): void {
-    const holder = this.names.get(name);
-    if (holder) {
-      throw new EngineError(
-        'CONFLICT',
-        `Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`,
-      );
-    }
-  }
-
   async save(record: ContainerRecord): Promise<void> {
     await this.deps.store.containers.update(this.row(record));
   }
@@ -439,27 +373,9 @@ export class ContainerService {
   }
 }
 
-function normaliseHostConfig(hostConfig: HostConfig): HostConfig {
-  const policy = hostConfig.RestartPolicy?.Name ?? '';
-  if (!VALID_RESTART.includes(policy)) throw new EngineError('INVALID_ARGUMENT', `invalid restart policy '${policy}'`);
-  if (hostConfig.AutoRemove && policy !== '' && policy !== 'no') {
-    throw new EngineError('INVALID_ARGUMENT', 'conflicting options: cannot specify both --restart and --rm');
-  }
-  return { NetworkMode: 'default', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...hostConfig };
-}
-
 function startError(record: ContainerRecord, err: unknown): EngineError {
   if (err instanceof EngineError && err.code !== 'INTERNAL') return err;
   const message = (err as Error).message;
   const user = /executable file not found|no such file or directory|permission denied|is a directory/.test(message);
   return new EngineError(user ? 'INVALID_ARGUMENT' : 'INTERNAL', `failed to start container ${record.id.slice(0, 12)}: ${message}`, { cause: err });
-}
-
-function parseUntil(value: string): number {
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const rel = /^(\d+)(s|m|h)$/.exec(value);
-  if (rel) return Date.now() - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as 's' | 'm' | 'h'];
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new EngineError('INVALID_ARGUMENT', `invalid filter 'until=${value}'`);
-  return ms;
 }

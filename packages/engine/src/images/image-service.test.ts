@@ -231,9 +231,9 @@ describe('remove and prune', () => {
 
 describe('start-up sweep', () => {
   it('removes blobs and layers no image refers to and keeps the images', async () => {
-    const image = await importTar(rootfs(), { repo: 'kept:1' });
+    const image = await importTar(await rootfs(), { repo: 'kept:1' });
     const orphanBlob = await blobs.putBytes(Buffer.from('left by an interrupted import'));
-    const orphanLayer = await layers.create(null, Readable.from([makeTar([{ name: 'orphan.txt', body: 'x' }])]));
+    const orphanLayer = await layers.create(null, Readable.from([await makeTar([{ name: 'orphan.txt', body: 'x' }])]));
     const again = await service();
     expect(await blobs.has(orphanBlob.digest)).toBe(false);
     expect(await layers.has(orphanLayer.chainId)).toBe(false);

@@ -3,10 +3,27 @@
 # berthd and a peer dockerd in a scratch dir, measures both through the same docker CLI and
 # stops them again. Options are passed through (see `bash bench/run.sh --help`), e.g.
 #   bash bench/run.sh --only dockerd --runs 10
+# `--suite registry` runs the registry benchmark instead (bench/run-registry.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { echo "bench: $*"; }
+
+suite=engine
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --suite) suite=${2:-}; shift $(( $# > 1 ? 2 : 1 )) ;;
+    --suite=*) suite=${1#--suite=}; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+set -- ${args[@]+"${args[@]}"}
+case "$suite" in
+  engine) ;;
+  registry) exec bash bench/run-registry.sh "$@" ;;
+  *) echo "bench: --suite takes engine (the default) or registry, not \"$suite\"" >&2; exit 1 ;;
+esac
 
 for arg in "$@"; do
   case "$arg" in -h|--help) exec node bench/engine.mjs --help ;; esac

@@ -18,6 +18,9 @@ const HELP = `usage: bash bench/run.sh [options]   (or: node bench/engine.mjs [o
   --workdir DIR           scratch dir for the daemons (default: a new dir under /tmp)
   --keep-workdir          do not delete the scratch dir (daemon logs stay there)
   --results DIR           where the JSON goes (default bench/results)
+
+  bash bench/run.sh --suite registry [options] runs the registry benchmark instead
+  (bench/run-registry.sh; its options: bash bench/run-registry.sh --help).
 `;
 
 export function parseOptions(argv, repoRoot) {
@@ -64,13 +67,13 @@ export function parseOptions(argv, repoRoot) {
   };
 }
 
-function nonNegativeInt(flag, text) {
+export function nonNegativeInt(flag, text) {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number, not "${text}"`);
   return n;
 }
 
-function positiveInt(flag, text) {
+export function positiveInt(flag, text) {
   const n = nonNegativeInt(flag, text);
   if (n === 0) throw new Error(`${flag} must be at least 1`);
   return n;

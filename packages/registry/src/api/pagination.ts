@@ -1,0 +1,39 @@
+import type { Page } from '../metadata/registry-metadata.js';
+import { ApiError } from './errors.js';
+
+/** The most entries one page holds, asked for or not; more come through the `Link` header. */
+export const MAX_PAGE = 1000;
+
+export interface PageRequest {
+  /** What to ask the metadata: one more than the page, to know whether a next page exists. */
+  query: Page;
+  /** The page size the response honours. */
+  n: number;
+  last: string | undefined;
+}
+
+/** Reads `n` and `last`; a bad `n` is PAGINATION_NUMBER_INVALID (as in the distribution registry). */
+export function pageRequest(params: URLSearchParams): PageRequest {
+  const rawN = params.get('n');
+  let n = MAX_PAGE;
+  if (rawN !== null && rawN !== '') {
+    if (!/^\d{1,9}$/.test(rawN)) {
+      throw new ApiError('PAGINATION_NUMBER_INVALID', `invalid n "${rawN.slice(0, 50)}": use a whole number from 0`, { detail: { n: rawN.slice(0, 50) } });
+    }
+    n = Math.min(Number(rawN), MAX_PAGE);
+  }
+  const last = params.get('last') ?? undefined;
+  return { query: { n: n + 1, ...(last !== undefined && last !== '' && { last }) }, n, last: last === '' ? undefined : last };
+}
+
+/**
+ * Cuts the extra entry off and, when there was one, the RFC 5988 `Link` header for the next
+ * page: `</v2/…?last=<last>&n=<n>>; rel="next"`. `n=0` gives an empty page and no link.
+ */
+export function pageResult(items: string[], request: PageRequest, path: string): { items: string[]; link?: string } {
+  if (request.n === 0) return { items: [] };
+  if (items.length <= request.n) return { items };
+  const page = items.slice(0, request.n);
+  const last = page[page.length - 1]!;
+  return { items: page, link: `<${path}?last=${encodeURIComponent(last)}&n=${request.n}>; rel="next"` };
+}

@@ -1,0 +1,12 @@
+export { startRegistry, openStores } from './server.js';
+export type { RunningRegistry, StartOptions, RegistryStores } from './server.js';
+export { parseCommand, defaultConfig, checkConfig, USAGE } from './config.js';
+export type { RegistryConfig, RegistryCommand, LogLevel } from './config.js';
+export { RegistryEvents } from './api/events.js';
+export type { RegistryEvent, RegistryAction } from './api/events.js';
+export { createApiListener, TOKEN_PATH } from './api/handler.js';
+export type { ApiContext, BlobBytes } from './api/context.js';
+export { RegistryError } from './errors.js';
+export type { OciErrorCode } from './errors.js';
+export type { AuthConfig } from './auth/authenticator.js';
+export type { RegistryMetadata } from './metadata/registry-metadata.js';

@@ -1,0 +1,5 @@
+export { migrate, type MigrateOptions } from './migrate.js';
+export { MigrationError, type MigrationErrorReason } from './migration-error.js';
+export { findMigrationsDir, migrationList, readMigrations, type Migration } from './migrations-dir.js';
+export { loadSchemaEngine, openSchemaEngine, type OpenSchemaEngine, type SchemaEngine, type SchemaEngineOptions } from './schema-engine.js';
+export { pendingSchemaChange, writeMigration } from './write-migration.js';

@@ -28,8 +28,13 @@ export interface RegistryMetadata {
   manifest(repo: string, reference: string): Promise<ManifestRecord | null>;
   /** Whether `digest` is a manifest of `repo` (for index children). */
   hasManifest(repo: string, digest: string): Promise<boolean>;
-  /** Deletes a manifest and the tags that point at it; false when unknown. */
-  deleteManifest(repo: string, digest: string): Promise<boolean>;
+  /**
+   * Deletes a manifest and the tags that point at it; false when unknown. Refuses with
+   * FAILED_PRECONDITION while an index of the repository lists it (delete the index first).
+   * With `onlyIf` (garbage collection) it deletes only a manifest that is still what
+   * {@link unreferencedManifests} returns for that time, and answers false otherwise.
+   */
+  deleteManifest(repo: string, digest: string, onlyIf?: { unreferencedBefore: Date }): Promise<boolean>;
   /** Removes a tag only; false when unknown. */
   deleteTag(repo: string, tag: string): Promise<boolean>;
   /** Tags in lexical order after `last`, at most `n`; null when the repository is unknown. */
@@ -47,14 +52,32 @@ export interface RegistryMetadata {
   staleUploads(before: Date): Promise<UploadRecord[]>;
 
   // Garbage collection (online: each step is a short transaction).
-  /** Untagged manifests that no other manifest references (as child or subject), older than `before`. */
+  /**
+   * Manifests last put before `before` that nothing keeps: untagged, listed by no index of
+   * their repository, and without a subject there (referrers live and die with their subject:
+   * a signature of a kept image is kept, and goes once the image has gone).
+   */
   unreferencedManifests(before: Date): Promise<{ repo: string; digest: string }[]>;
-  /** Blobs no manifest of any repository references and no repository links newer than `before`. */
+  /** Blobs created before `before` that no manifest of any repository references and no repository linked since. */
   unreferencedBlobs(before: Date): Promise<string[]>;
-  /** Forgets a blob everywhere (after the bytes are gone or before deleting them). */
-  forgetBlob(digest: string): Promise<void>;
+  /**
+   * Forgets a blob everywhere (its links and its record, in one transaction) unless a manifest
+   * references it; with `unreferencedBefore`, also unless it was created or linked since.
+   * `deleteBytes` runs inside that transaction, after the rows are deleted and before that is
+   * committed, and only when the blob goes: a linkBlob of the same digest meanwhile waits for
+   * it, and a manifest put that references the blob fails with MANIFEST_BLOB_UNKNOWN instead
+   * of pointing at bytes that are gone.
+   */
+  forgetBlob(digest: string, options?: ForgetBlobOptions): Promise<void>;
 
   close(): Promise<void>;
+}
+
+export interface ForgetBlobOptions {
+  /** Keep the blob if it was created or linked at or after this time. */
+  unreferencedBefore?: Date;
+  /** Deletes the bytes; called only when the blob is forgotten, before that commits. */
+  deleteBytes?: (digest: string) => Promise<void>;
 }
 
 export interface Page {

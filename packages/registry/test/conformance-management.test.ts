@@ -66,6 +66,9 @@ describe('events', () => {
     await pushImage(url, 'mgmt/events', 'v1', image);
     await request(`${url}/v2/mgmt/events/manifests/v1`);
     await request(`${url}/v2/mgmt/events/blobs/${image.layer.digest}`);
+    // A blob pull is published once its last byte was handed to the socket, which may be just
+    // after the client has read it.
+    await eventually(() => events.some((e) => e.action === 'pull' && e.digest === image.layer.digest));
     await request(`${url}/v2/mgmt/events/manifests/v1`, { method: 'HEAD' });
     await request(`${url}/v2/mgmt/events/manifests/v1`, { method: 'DELETE' });
     const summary = events.map((e) => `${e.action} ${e.digest === image.manifest.digest ? 'manifest' : e.digest === image.layer.digest ? 'layer' : 'config'}${e.tag ? `:${e.tag}` : ''}`);
@@ -76,3 +79,11 @@ describe('events', () => {
     expect(events[1]).toMatchObject({ mediaType: 'application/octet-stream', size: 2048 });
   });
 });
+
+async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -18,6 +18,14 @@ describe('pagination', () => {
     expect(pageRequest(new URLSearchParams('')).n).toBe(MAX_PAGE);
   });
 
+  it('gives everything without n when told to, and still pages when n is given', () => {
+    const all = pageRequest(new URLSearchParams('last=b'), Infinity);
+    expect(all.query).toEqual({ last: 'b' });
+    const many = Array.from({ length: MAX_PAGE + 5 }, (_, i) => `t${i}`);
+    expect(pageResult(many, all, '/x')).toEqual({ items: many });
+    expect(pageRequest(new URLSearchParams('n=2'), Infinity).query).toEqual({ n: 3 });
+  });
+
   it('refuses an n that is not a whole number', () => {
     for (const n of ['-1', 'x', '1.5']) {
       expect(() => pageRequest(new URLSearchParams({ n }))).toThrow(expect.objectContaining({ code: 'PAGINATION_NUMBER_INVALID', status: 400 }));

@@ -12,18 +12,23 @@ export interface PageRequest {
   last: string | undefined;
 }
 
-/** Reads `n` and `last`; a bad `n` is PAGINATION_NUMBER_INVALID (as in the distribution registry). */
-export function pageRequest(params: URLSearchParams): PageRequest {
+/**
+ * Reads `n` and `last`; a bad `n` is PAGINATION_NUMBER_INVALID (as in the distribution registry).
+ * Without `n` a page holds `unasked` entries: MAX_PAGE, or everything (`Infinity`) where clients
+ * expect the whole list in one answer, as distribution gives tag lists.
+ */
+export function pageRequest(params: URLSearchParams, unasked = MAX_PAGE): PageRequest {
   const rawN = params.get('n');
-  let n = MAX_PAGE;
-  if (rawN !== null && rawN !== '') {
-    if (!/^\d{1,9}$/.test(rawN)) {
-      throw new ApiError('PAGINATION_NUMBER_INVALID', `invalid n "${rawN.slice(0, 50)}": use a whole number from 0`, { detail: { n: rawN.slice(0, 50) } });
-    }
-    n = Math.min(Number(rawN), MAX_PAGE);
+  const last = params.get('last') || undefined;
+  const after = last !== undefined ? { last } : {};
+  if (rawN === null || rawN === '') {
+    return { query: Number.isFinite(unasked) ? { n: unasked + 1, ...after } : after, n: unasked, last };
   }
-  const last = params.get('last') ?? undefined;
-  return { query: { n: n + 1, ...(last !== undefined && last !== '' && { last }) }, n, last: last === '' ? undefined : last };
+  if (!/^\d{1,9}$/.test(rawN)) {
+    throw new ApiError('PAGINATION_NUMBER_INVALID', `invalid n "${rawN.slice(0, 50)}": use a whole number from 0`, { detail: { n: rawN.slice(0, 50) } });
+  }
+  const n = Math.min(Number(rawN), MAX_PAGE);
+  return { query: { n: n + 1, ...after }, n, last };
 }
 
 /**

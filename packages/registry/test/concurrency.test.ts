@@ -3,15 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './support/http.js';
 import { randomBlob, sha256, smallImage } from './support/oci.js';
+import { startPostgres, type PostgresServer } from './support/postgres.js';
 import { pushBlob, pushImage, startTestRegistry, type TestRegistry } from './support/registry.js';
-
-let registry: TestRegistry;
-let url: string;
-beforeAll(async () => {
-  registry = await startTestRegistry();
-  url = registry.url;
-});
-afterAll(async () => registry?.destroy());
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -23,7 +16,32 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
-describe('concurrency', () => {
+// The same workloads on both metadata databases: SQLite (one writer at a time) and PostgreSQL
+// (concurrent transactions that lose unique-key races and must retry).
+let postgres: PostgresServer | undefined;
+afterAll(async () => postgres?.stop());
+const databases: [string, () => Promise<string | undefined>][] = [
+  ['SQLite', async () => undefined],
+  ['PostgreSQL', async () => {
+    postgres ??= await startPostgres();
+    return postgres.createDatabase('concurrency');
+  }],
+];
+
+describe.each(databases)('concurrency on %s', (_name, database) => {
+  let registry: TestRegistry;
+  let url: string;
+  beforeAll(async () => {
+    const databaseUrl = await database();
+    registry = await startTestRegistry({
+      configure: (config) => {
+        if (databaseUrl !== undefined) config.database = databaseUrl;
+      },
+    });
+    url = registry.url;
+  });
+  afterAll(async () => registry?.destroy());
+
   it('32 clients pushing the same blob into 32 repositories at once all succeed; it is stored once', async () => {
     const blob = randomBlob(4 * 1024 * 1024);
     const repos = Array.from({ length: 32 }, (_, i) => `conc/repo-${i}`);

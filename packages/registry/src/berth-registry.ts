@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseCommand, USAGE, type RegistryCommand } from './config.js';
-import { runGarbageCollection } from './gc-wiring.js';
+import { runGarbageCollection } from './gc/run-garbage-collection.js';
 import { createLogger } from './logger.js';
 import { startRegistry } from './server.js';
 

@@ -8,7 +8,7 @@ import { RegistryEvents } from './api/events.js';
 import { createAuthenticator, type AuthConfig } from './auth/authenticator.js';
 import { loadTlsOptions } from './auth/tls.js';
 import type { RegistryConfig } from './config.js';
-import { startGarbageCollector, type GarbageCollector } from './gc-wiring.js';
+import { startGarbageCollector, type GarbageCollector } from './gc/garbage-collector.js';
 import { createLogger } from './logger.js';
 import type { RegistryMetadata } from './metadata/registry-metadata.js';
 import { BlobStore } from './storage/blob-store.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { RegistryError } from '../errors.js';
 import type { ManifestRecord } from '../metadata/registry-metadata.js';
 import { readLimitedBody } from './body.js';
 import { sendEmpty, type RequestContext } from './context.js';
@@ -27,7 +28,8 @@ export async function putManifest(ctx: RequestContext): Promise<void> {
   try {
     await ctx.api.blobs.putBlob(Readable.from([body]), digest);
   } catch (err) {
-    throw toApiError(err);
+    // NOT_FOUND: the garbage collector removed the bytes as they were moved into place; they are stored again below.
+    if (!(err instanceof RegistryError && err.code === 'NOT_FOUND')) throw toApiError(err);
   }
   const record: ManifestRecord = {
     digest,
@@ -43,6 +45,13 @@ export async function putManifest(ctx: RequestContext): Promise<void> {
     await ctx.api.metadata.putManifest(ctx.name, record, ref.tag);
   } catch (err) {
     throw toApiError(err, { NOT_FOUND: 'MANIFEST_BLOB_UNKNOWN', INVALID_ARGUMENT: 'MANIFEST_INVALID' });
+  }
+  // Bytes stored already were not written again, and the garbage collector may have removed
+  // them (as no manifest's yet) before the record was written: then store them again.
+  try {
+    if ((await ctx.api.blobs.stat(digest)) === null) await ctx.api.blobs.putBlob(Readable.from([body]), digest);
+  } catch (err) {
+    throw toApiError(err);
   }
   publish(ctx, 'push', record, ref.tag);
   const headers: Record<string, string> = {

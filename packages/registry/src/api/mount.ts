@@ -1,5 +1,6 @@
 import type { BlobRecord } from '../metadata/registry-metadata.js';
 import { sendEmpty, type RequestContext } from './context.js';
+import { linkedBytesStored } from './linked-bytes.js';
 import { OCTET_STREAM } from './media-types.js';
 import { checkDigest, checkRepositoryName } from './names.js';
 
@@ -26,6 +27,7 @@ export async function tryMount(ctx: RequestContext, mount: string, from: string 
   const stored = await ctx.api.blobs.stat(digest);
   if (stored === null) return false;
   await ctx.api.metadata.linkBlob(ctx.name, { digest, size: stored.size });
+  if (!(await linkedBytesStored(ctx, digest))) return false;
   ctx.api.events.publish({ action: 'push', repository: ctx.name, digest, mediaType: OCTET_STREAM, size: stored.size, user: ctx.user });
   sendEmpty(ctx, 201, { Location: `/v2/${ctx.name}/blobs/${digest}`, 'Docker-Content-Digest': digest });
   return true;

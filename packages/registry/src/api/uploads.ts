@@ -3,6 +3,7 @@ import { RegistryError } from '../errors.js';
 import { hasBody } from './body.js';
 import { sendEmpty, type RequestContext } from './context.js';
 import { ApiError, toApiError } from './errors.js';
+import { bytesCollected, linkedBytesStored } from './linked-bytes.js';
 import { OCTET_STREAM } from './media-types.js';
 import { checkDigest, isUploadId } from './names.js';
 import { parseContentRange, uploadRange, type ByteRange } from './ranges.js';
@@ -59,7 +60,9 @@ export async function finishUpload(ctx: RequestContext): Promise<void> {
     throw apiError;
   }
   await ctx.api.metadata.linkBlob(ctx.name, { digest, size });
+  const stored = await linkedBytesStored(ctx, digest);
   await ctx.api.metadata.deleteUpload(upload.id);
+  if (!stored) throw bytesCollected(digest);
   ctx.api.events.publish({ action: 'push', repository: ctx.name, digest, mediaType: OCTET_STREAM, size, user: ctx.user });
   sendEmpty(ctx, 201, { Location: `/v2/${ctx.name}/blobs/${digest}`, 'Docker-Content-Digest': digest });
 }
@@ -81,6 +84,7 @@ async function putWholeBlob(ctx: RequestContext, digest: string): Promise<void> 
     throw toApiError(err, { INVALID_ARGUMENT: 'DIGEST_INVALID' });
   }
   await ctx.api.metadata.linkBlob(ctx.name, { digest, size: stored.size });
+  if (!(await linkedBytesStored(ctx, digest))) throw bytesCollected(digest);
   ctx.api.events.publish({ action: 'push', repository: ctx.name, digest, mediaType: OCTET_STREAM, size: stored.size, user: ctx.user });
   sendEmpty(ctx, 201, { Location: `/v2/${ctx.name}/blobs/${digest}`, 'Docker-Content-Digest': digest });
 }

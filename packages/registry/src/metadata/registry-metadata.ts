@@ -66,7 +66,9 @@ export interface RegistryMetadata {
    * `deleteBytes` runs inside that transaction, after the rows are deleted and before that is
    * committed, and only when the blob goes: a linkBlob of the same digest meanwhile waits for
    * it, and a manifest put that references the blob fails with MANIFEST_BLOB_UNKNOWN instead
-   * of pointing at bytes that are gone.
+   * of pointing at bytes that are gone. A link that waited re-creates the record after the
+   * bytes went, so the API checks the bytes after every link (api/linked-bytes.ts) and takes
+   * the link back when they are gone.
    */
   forgetBlob(digest: string, options?: ForgetBlobOptions): Promise<void>;
 

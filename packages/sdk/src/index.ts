@@ -1,5 +1,7 @@
-export { ERROR_CODES, HTTP_STATUS, isErrorCode } from './errors.js';
-export type { ErrorCode } from './errors.js';
+export {
+  ERROR_CODES, HTTP_STATUS, isErrorCode, SdkError, NotFoundError, UnauthorizedError, DigestMismatchError, isSdkError,
+} from './errors.js';
+export type { ErrorCode, SdkErrorOptions } from './errors.js';
 export { API_VERSION, MIN_API_VERSION } from './protocol/system.js';
 export type { VersionResponse, InfoResponse } from './protocol/system.js';
 export { CONTAINER_ACTIONS, IMAGE_ACTIONS } from './protocol/events.js';
@@ -14,3 +16,27 @@ export type {
   ImageRuntimeConfig, ImageHistoryEntry, OciImageConfig, ImageSummary, ImageInspect, ImageInspectConfig,
   ImageHistoryItem, ImageDeleteItem, ImagePruneResponse, ProgressMessage,
 } from './protocol/images.js';
+export { MEDIA_TYPES, MANIFEST_MEDIA_TYPES, isImageIndex, isIndexMediaType } from './protocol/manifests.js';
+export type {
+  ManifestMediaType, Platform, Descriptor, ImageManifest, ImageIndex, ManifestDocument,
+} from './protocol/manifests.js';
+
+export {
+  DEFAULT_DOMAIN, DEFAULT_TAG, FULL_ID, parseDigest, isDigest, parseReference, withDefaultTag, parseRepoTag,
+  familiarName, familiarString, fullName, normalizeReference, parseRegistryHost, resolveReference,
+} from './registry/reference.js';
+export type { ImageReference, ResolveOptions } from './registry/reference.js';
+export { RegistryClient } from './registry/client.js';
+export type { RegistryClientOptions, CallOptions, PingResult, BlobDescriptor } from './registry/client.js';
+export type { Credentials, CredentialSource } from './registry/credentials.js';
+export type { TlsOptions } from './registry/http-transport.js';
+export type { BlobData, PushBlobOptions, PushBlobResult } from './registry/blob-upload.js';
+export type { FetchedManifest, ManifestUpload } from './registry/manifests.js';
+export { MANIFEST_LIMIT, parseManifest } from './registry/manifests.js';
+export type { ListOptions } from './registry/listing.js';
+export { DEFAULT_PLATFORM, parsePlatform, formatPlatform, selectPlatform } from './registry/platform.js';
+export type { BlobSink, BlobSource, PullOptions, PushOptions, TransferOptions } from './registry/image-transfer.js';
+export type { TransferEvent } from './registry/transfer-events.js';
+export { parseWwwAuthenticate } from './registry/www-authenticate.js';
+export type { AuthChallenge } from './registry/www-authenticate.js';
+export { digestOf } from './registry/digest.js';

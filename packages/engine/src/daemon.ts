@@ -35,6 +35,10 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   const store = await openStore(config.dataRoot);
   const blobs = new BlobStore(path.join(config.dataRoot, 'content'));
   const layers = new LayerStore(path.join(config.dataRoot, 'layers'));
+  // Scratch space for staging image archives; whatever a crash left there is swept here.
+  const scratchDir = path.join(config.dataRoot, 'tmp');
+  await fs.rm(scratchDir, { recursive: true, force: true });
+  await fs.mkdir(scratchDir, { mode: 0o700 });
   await Promise.all([blobs.init(), layers.init()]);
 
   let containers: ContainerService | undefined;
@@ -44,6 +48,7 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
     store,
     containersUsing: (imageId) => containers?.usersOf(imageId) ?? [],
     logger: logger.child({ component: 'images' }),
+    scratchDir,
   });
   await images.init();
 

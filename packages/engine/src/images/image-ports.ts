@@ -9,6 +9,8 @@ export interface BlobRole {
   ingest(source: AsyncIterable<Uint8Array>, expected?: { digest?: string; size?: number }): Promise<{ digest: string; size: number }>;
   putBytes(data: Uint8Array, expected?: { digest?: string; size?: number }): Promise<{ digest: string; size: number }>;
   readBytes(digest: string): Promise<Buffer>;
+  /** A stored blob's bytes from `start`, streamed. */
+  open(digest: string, start?: number): Readable;
   delete(digest: string): Promise<void>;
   list(): Promise<string[]>;
 }
@@ -65,9 +67,9 @@ export interface ImageUser {
   running: boolean;
 }
 
-/** Image events (`import`, `tag`, `untag`, `delete`) for the event bus. */
+/** Image events for the event bus. */
 export interface ImageEvent {
-  action: 'import' | 'tag' | 'untag' | 'delete';
+  action: 'import' | 'load' | 'save' | 'pull' | 'push' | 'tag' | 'untag' | 'delete';
   /** The image ID, `sha256:<hex>`. */
   id: string;
   /** The reference the event is about (`name:tag`), when there is one. */

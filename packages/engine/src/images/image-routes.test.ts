@@ -33,7 +33,7 @@ beforeAll(async () => {
   await Promise.all([blobs.init(), layers.init()]);
   store = await openStore(root);
   const logger = pino({ level: 'silent' });
-  const images = new ImageService({ blobs, layers, store, logger, containersUsing: (id) => users.get(id) ?? [] });
+  const images = new ImageService({ blobs, layers, store, logger, containersUsing: (id) => users.get(id) ?? [], scratchDir: root });
   await images.init();
   const router = new Router();
   router.on('GET', '/_ping', ({ res }) => {

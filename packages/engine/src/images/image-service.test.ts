@@ -25,7 +25,7 @@ let images: ImageService;
 
 async function service(): Promise<ImageService> {
   const s = new ImageService({
-    blobs, layers, store, logger: pino({ level: 'silent' }), containersUsing: (id) => users.get(id) ?? [],
+    blobs, layers, store, logger: pino({ level: 'silent' }), containersUsing: (id) => users.get(id) ?? [], scratchDir: root,
   });
   await s.init();
   return s;

@@ -11,14 +11,16 @@ import { ImageIndex, type Image } from './image-index.js';
 import { importedConfig, layerDescriptor, planImport, type ImportOptions } from './image-import.js';
 import type { BlobRole, ImageEvent, ImageRecordsRole, ImageUser, LayerRole } from './image-ports.js';
 import { planRemoval } from './image-remove.js';
-import { ImageStorage } from './image-storage.js';
+import { ImageStorage, type CommitOptions } from './image-storage.js';
 import { imageHistory, imageInspect, imageSummary, type ViewOptions } from './image-view.js';
+import { loadImages, planSave, saveImages, type LoadedImage, type TransferDeps } from './image-transfer.js';
 import { ingestLayer } from './layer-ingest.js';
 import type { Descriptor } from './oci-documents.js';
 import { familiarString, parseRepoTag } from './reference.js';
 
 export type { Image } from './image-index.js';
 export type { ImportOptions } from './image-import.js';
+export type { LoadedImage } from './image-transfer.js';
 
 export interface ImageServiceDeps {
   blobs: BlobRole;
@@ -31,6 +33,8 @@ export interface ImageServiceDeps {
   events?: (event: ImageEvent) => void;
   /** gzip level of layer blobs written on import. */
   gzipLevel?: number;
+  /** A folder on the data root's filesystem for staging image archives (`docker load`). */
+  scratchDir: string;
 }
 
 export interface ListOptions extends ViewOptions {
@@ -179,10 +183,39 @@ export class ImageService {
       discard: (partial) => this.storage.discard({ blobs: partial.blob ? [partial.blob] : [], layers: partial.layer ? [partial.layer] : [] }),
     });
     const config = importedConfig(plan, layer);
-    return this.createImage(config, [layerDescriptor(layer)], { tags: plan.target ? [plan.target] : [], action: 'import' }, {
-      blobs: [layer.blob.digest],
-      layers: [layer.layer.chainId],
+    return this.createImage(config, [layerDescriptor(layer)], {
+      tags: plan.target ? [plan.target] : [],
+      action: 'import',
+      owned: { blobs: [layer.blob.digest], layers: [layer.layer.chainId] },
     });
+  }
+
+  /**
+   * `docker save`: the archive of the named images (see planSave for which tags go in),
+   * streamed. Names are resolved first, so a missing image is NOT_FOUND before any byte.
+   */
+  save(names: string[]): Readable {
+    if (names.length === 0) throw new EngineError('INVALID_ARGUMENT', 'name at least one image to save');
+    const items = planSave(this.index, names);
+    for (const { image } of items) this.deps.events?.({ action: 'save', id: image.id });
+    return saveImages(this.transferDeps(), items);
+  }
+
+  /** `docker load`: every image of the archive, tagged as the archive says. */
+  load(source: Readable | AsyncIterable<Uint8Array>): Promise<LoadedImage[]> {
+    return loadImages(this.transferDeps(), source);
+  }
+
+  private transferDeps(): TransferDeps {
+    return {
+      blobs: this.deps.blobs,
+      layers: this.deps.layers,
+      index: this.index,
+      scratchDir: this.deps.scratchDir,
+      ...(this.deps.gzipLevel !== undefined && { gzipLevel: this.deps.gzipLevel }),
+      commit: (config, layerBlobs, opts) => this.storage.commit(config, layerBlobs, opts),
+      discard: (content) => this.storage.discard(content),
+    };
   }
 
   /**
@@ -192,9 +225,8 @@ export class ImageService {
   async createImage(
     config: OciImageConfig,
     layerBlobs: Descriptor[],
-    opts: { tags?: string[]; action?: ImageEvent['action'] } = {},
-    owned: { blobs: string[]; layers: string[] } = { blobs: [], layers: [] },
+    opts: Partial<CommitOptions> = {},
   ): Promise<Image> {
-    return this.storage.commit(config, layerBlobs, opts.tags ?? [], opts.action, owned);
+    return this.storage.commit(config, layerBlobs, { tags: [], action: undefined, owned: { blobs: [], layers: [] }, ...opts });
   }
 }

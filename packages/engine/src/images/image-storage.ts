@@ -7,6 +7,17 @@ import {
   MEDIA_TYPE_CONFIG, buildManifest, canonicalBytes, chainIdsOf, parseConfig, parseManifest, sha256, type Descriptor,
 } from './oci-documents.js';
 
+export interface CommitOptions {
+  tags: string[];
+  action: ImageEvent['action'] | undefined;
+  /** Content the operation wrote itself: pinned while committing, discarded on failure. */
+  owned: { blobs: string[]; layers: string[] };
+  /** The config's exact bytes (a pulled or loaded image keeps its ID); default: `config` serialised. */
+  configText?: string;
+  /** The manifest's exact bytes (a pulled image keeps its digest); default: an OCI manifest made here. */
+  manifest?: Buffer;
+}
+
 interface StorageDeps {
   blobs: BlobRole;
   layers: LayerRole;
@@ -161,13 +172,8 @@ export class ImageStorage {
    * Writes config and manifest blobs, checks every layer and blob is committed, then writes
    * the image record and its tags. `owned` content is pinned meanwhile and discarded on failure.
    */
-  async commit(
-    config: OciImageConfig,
-    layerBlobs: Descriptor[],
-    tags: string[],
-    action: ImageEvent['action'] | undefined,
-    owned: { blobs: string[]; layers: string[] },
-  ): Promise<Image> {
+  async commit(config: OciImageConfig, layerBlobs: Descriptor[], opts: CommitOptions): Promise<Image> {
+    const { tags, action, owned } = opts;
     const chainIds = chainIdsOf(config.rootfs.diff_ids);
     const pinned = [...owned.blobs, ...owned.layers, ...chainIds, ...layerBlobs.map((d) => d.digest)];
     for (const id of pinned) this.pins.set(id, (this.pins.get(id) ?? 0) + 1);
@@ -186,11 +192,11 @@ export class ImageStorage {
       if (layerBlobs.length !== chainIds.length) {
         throw new EngineError('INVALID_ARGUMENT', `image has ${chainIds.length} layers in its config but ${layerBlobs.length} layer blobs`);
       }
-      const configText = canonicalBytes(config).toString('utf8');
+      const configText = opts.configText ?? canonicalBytes(config).toString('utf8');
       const configBlob = await this.deps.blobs.putBytes(Buffer.from(configText));
       written.push(configBlob.digest);
-      const manifest = buildManifest({ mediaType: MEDIA_TYPE_CONFIG, ...configBlob }, layerBlobs);
-      const manifestBlob = await this.deps.blobs.putBytes(canonicalBytes(manifest));
+      const manifestBytes = opts.manifest ?? canonicalBytes(buildManifest({ mediaType: MEDIA_TYPE_CONFIG, ...configBlob }, layerBlobs));
+      const manifestBlob = await this.deps.blobs.putBytes(manifestBytes);
       written.push(manifestBlob.digest);
       let size = 0;
       for (const chainId of chainIds) {

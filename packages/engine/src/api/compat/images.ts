@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { EngineError, isEngineError } from '../../errors.js';
 import { planImport, type ImportOptions } from '../../images/image-import.js';
 import type { ImageService } from '../../images/image-service.js';
@@ -60,6 +61,36 @@ export function imageRoutes(router: Router, images: ImageService): void {
   router.on('POST', '/images/prune', async ({ query, res }) => {
     sendJson(res, 200, await images.prune({ filters: query.filters() }));
   });
+
+  router.on('GET', '/images/get', (ctx) => sendArchive(ctx, images, ctx.query.all('names')));
+  router.on('GET', '/images/*name/get', (ctx) => sendArchive(ctx, images, [nameOf(ctx)]));
+  router.on('POST', '/images/load', (ctx) => load(ctx, images));
+}
+
+/** `docker save`: a tar stream; a failure after the first byte cuts the connection, so the CLI reports it. */
+async function sendArchive(ctx: RouteContext, images: ImageService, names: string[]): Promise<void> {
+  const archive = images.save(names);
+  ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  try {
+    await pipeline(archive, ctx.res);
+  } catch {
+    ctx.res.destroy();
+  }
+}
+
+/** `docker load`: the archive in the request body; what was loaded comes back as stream lines. */
+async function load(ctx: RouteContext, images: ImageService): Promise<void> {
+  const stream = openJsonStream(ctx.res);
+  try {
+    for (const { image, tags } of await images.load(ctx.req)) {
+      if (tags.length === 0) stream.write({ stream: `Loaded image ID: ${image.id}\n` });
+      for (const tag of tags) stream.write({ stream: `Loaded image: ${tag}\n` });
+    }
+  } catch (err) {
+    stream.fail(err);
+  } finally {
+    stream.end();
+  }
 }
 
 /**

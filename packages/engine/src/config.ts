@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseRegistryHost } from '@berth/sdk';
 import { EngineError } from './errors.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -12,6 +13,12 @@ export interface EngineConfig {
   runtime: string;
   conmon: string;
   logLevel: LogLevel;
+  registries: {
+    /** `--insecure-registry`: hosts (`host[:port]`) reached over plain HTTP; loopback always is. */
+    insecure: string[];
+    /** `--default-registry`: where a name without a registry host goes (there is no Docker Hub). */
+    defaultRegistry?: string;
+  };
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -26,6 +33,8 @@ Options:
       --exec-root string   Root directory for execution state files (default "/run/berth")
       --runtime string     OCI runtime binary (default "runc")
       --conmon string      conmon binary (default "conmon")
+      --insecure-registry list  Registry host[:port] to reach over plain HTTP (loopback always is)
+      --default-registry string Registry for names without a registry host (default: none)
   -l, --log-level string   Logging level: debug, info, warn, error, fatal (default "info")
   -h, --help               Print usage
 `;
@@ -38,6 +47,7 @@ export function parseConfig(argv: string[]): EngineConfig | 'help' {
     runtime: 'runc',
     conmon: 'conmon',
     logLevel: 'info',
+    registries: { insecure: [] },
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -55,6 +65,8 @@ export function parseConfig(argv: string[]): EngineConfig | 'help' {
       case '--exec-root': config.execRoot = path.resolve(value()); break;
       case '--runtime': config.runtime = value(); break;
       case '--conmon': config.conmon = value(); break;
+      case '--insecure-registry': config.registries.insecure.push(registryHost(value(), flag)); break;
+      case '--default-registry': config.registries.defaultRegistry = registryHost(value(), flag); break;
       case '-l': case '--log-level': {
         const level = value();
         if (!LOG_LEVELS.includes(level as LogLevel)) {
@@ -76,6 +88,14 @@ export function parseConfig(argv: string[]): EngineConfig | 'help' {
     }
   }
   return config;
+}
+
+function registryHost(value: string, flag: string): string {
+  try {
+    return parseRegistryHost(value);
+  } catch (err) {
+    throw new EngineError('INVALID_ARGUMENT', `${flag}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** An absolute path for `name` (searched in PATH and the sbin dirs); a clear error when missing. */

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { containerRoutes } from './api/compat/containers.js';
 import { execRoutes } from './api/compat/exec.js';
 import { imageRoutes } from './api/compat/images.js';
+import { transferRoutes } from './api/compat/transfers.js';
+import { RegistryAccess } from './images/registry-access.js';
 import { systemRoutes } from './api/compat/system.js';
 import { Router } from './api/router.js';
 import { createApiServer, listenUnix } from './api/server.js';
@@ -89,7 +91,9 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   const facts = await readHostFacts(config.dataRoot);
   const service = containers;
   systemRoutes(router, config, facts, { containers: () => service.counts(), images: () => images.list({}).length });
-  imageRoutes(router, images);
+  const registries = new RegistryAccess(config.registries);
+  imageRoutes(router, images, registries);
+  transferRoutes(router, images, registries);
   containerRoutes(router, containers, execs, runtime);
   execRoutes(router, execs);
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTP_STATUS, type ProgressMessage } from '@berth/sdk';
+import { HTTP_STATUS, isSdkError, type ProgressMessage } from '@berth/sdk';
 import { EngineError } from '../errors.js';
 
 /** Sends a JSON body. The docker CLI needs the Content-Type to be exactly `application/json`. */
@@ -18,6 +18,8 @@ export function sendEmpty(res: ServerResponse, status = 204): void {
 /** Maps any error to the status table and a `{"message": ...}` body; never leaks a stack trace. */
 export function errorStatus(err: unknown): { status: number; message: string } {
   if (err instanceof EngineError) return { status: HTTP_STATUS[err.code], message: err.message };
+  // Registry errors (the SDK's client) carry the same codes: a missing manifest is 404, bad credentials 401.
+  if (isSdkError(err)) return { status: HTTP_STATUS[err.code], message: err.message };
   return { status: 500, message: err instanceof Error ? err.message : String(err) };
 }
 

@@ -17,6 +17,7 @@ import type { EngineStore } from '../store/engine-store.js';
 import { openStore } from '../store/prisma-store.js';
 import type { ImageUser } from './image-ports.js';
 import { ImageService } from './image-service.js';
+import { RegistryAccess } from './registry-access.js';
 
 /** The image routes driven by the unmodified docker CLI over a unix socket. */
 const DOCKER = '/usr/local/bin/docker';
@@ -40,7 +41,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('OK');
   });
-  imageRoutes(router, images);
+  imageRoutes(router, images, new RegistryAccess({ insecure: [] }));
   server = createApiServer(router, logger);
   await new Promise<void>((resolve) => server.listen(path.join(root, 'api.sock'), resolve));
 });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { Image } from './image-index.js';
-import { MEDIA_TYPE_MANIFEST, type Descriptor } from './oci-documents.js';
+import { manifestMediaType, type Descriptor } from './oci-documents.js';
 import { fullName, parseReference } from './reference.js';
 
 /** What `docker save` writes of one image. */
@@ -82,13 +82,4 @@ async function writeArchive(pack: tar.Pack, items: SaveItem[], source: SaveSourc
 function blobPath(digest: string): string {
   const [algorithm, hex] = digest.split(':');
   return `blobs/${algorithm}/${hex}`;
-}
-
-function manifestMediaType(bytes: Buffer): string {
-  try {
-    const doc = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown };
-    return typeof doc.mediaType === 'string' ? doc.mediaType : MEDIA_TYPE_MANIFEST;
-  } catch {
-    return MEDIA_TYPE_MANIFEST;
-  }
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type {
   ImageDeleteItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary, OciImageConfig,
 } from '@berth/sdk';
+import type { ProgressMessage, RegistryClient } from '@berth/sdk';
 import type { Logger } from 'pino';
 import { EngineError, isEngineError } from '../errors.js';
 import {
@@ -15,6 +16,9 @@ import { ImageStorage, type CommitOptions } from './image-storage.js';
 import { imageHistory, imageInspect, imageSummary, type ViewOptions } from './image-view.js';
 import { loadImages, planSave, saveImages, type LoadedImage, type TransferDeps } from './image-transfer.js';
 import { ingestLayer } from './layer-ingest.js';
+import { pullImage } from './image-pull.js';
+import { pushImage } from './image-push.js';
+import type { RegistryTarget } from './registry-access.js';
 import type { Descriptor } from './oci-documents.js';
 import { familiarString, parseRepoTag } from './reference.js';
 
@@ -51,6 +55,8 @@ export interface ListOptions extends ViewOptions {
 export class ImageService {
   private readonly index = new ImageIndex();
   private readonly storage: ImageStorage;
+  /** Blob downloads in progress, shared by concurrent pulls. */
+  private readonly downloads = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.storage = new ImageStorage(deps, this.index);
@@ -204,6 +210,53 @@ export class ImageService {
   /** `docker load`: every image of the archive, tagged as the archive says. */
   load(source: Readable | AsyncIterable<Uint8Array>): Promise<LoadedImage[]> {
     return loadImages(this.transferDeps(), source);
+  }
+
+  /** `docker pull`: Docker's progress messages while the image comes in (see image-pull.ts). */
+  pull(client: RegistryClient, target: RegistryTarget, signal: AbortSignal): AsyncGenerator<ProgressMessage> {
+    return pullImage(
+      {
+        blobs: this.deps.blobs,
+        layers: this.deps.layers,
+        downloads: this.downloads,
+        commit: (config, layerBlobs, opts) => this.storage.commit(config, layerBlobs, opts),
+        discard: (content) => this.storage.discard(content),
+        hasImage: (id) => this.index.images.has(id),
+      },
+      client,
+      target,
+      signal,
+    );
+  }
+
+  /**
+   * The local images a `docker push` of `target` sends: its tag, or with no tag (`--all-tags`)
+   * every tag of the repository. NOT_FOUND in Docker's words when there is none.
+   */
+  pushTargets(target: RegistryTarget, allTags: boolean): { target: RegistryTarget; image: Image }[] {
+    if (!allTags) {
+      const image = this.index.find(target.local);
+      if (!image) throw new EngineError('NOT_FOUND', `An image does not exist locally with the tag: ${target.localRepository}`);
+      return [{ target, image }];
+    }
+    const prefix = `${target.localRepository}:`;
+    const tags = [...this.index.tags.keys()].filter((key) => key.startsWith(prefix)).sort();
+    if (tags.length === 0) throw new EngineError('NOT_FOUND', `An image does not exist locally with the tag: ${target.localRepository}`);
+    return tags.map((local) => {
+      const tag = local.slice(prefix.length);
+      return { target: { ...target, local, remote: { ...target.remote, tag, digest: undefined } }, image: this.index.resolve(local) };
+    });
+  }
+
+  /** `docker push` of one tag (see image-push.ts). */
+  push(client: RegistryClient, target: RegistryTarget, image: Image, signal: AbortSignal): AsyncGenerator<ProgressMessage> {
+    return pushImage(
+      { blobs: this.deps.blobs, setTag: (reference, imageId) => this.storage.serial(() => this.storage.setTag(reference, imageId)) },
+      client,
+      target,
+      image,
+      signal,
+    );
   }
 
   private transferDeps(): TransferDeps {

@@ -77,3 +77,13 @@ export function parseManifest(text: string, digest: string): OciManifest {
   }
   return manifest;
 }
+
+/** The `mediaType` a stored manifest declares (OCI image manifest when it declares none). */
+export function manifestMediaType(bytes: Buffer): string {
+  try {
+    const doc = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown };
+    return typeof doc.mediaType === 'string' ? doc.mediaType : MEDIA_TYPE_MANIFEST;
+  } catch {
+    return MEDIA_TYPE_MANIFEST;
+  }
+}

@@ -77,10 +77,14 @@ export interface RunResult {
 }
 
 /** Runs the real docker CLI against a daemon. */
-export function docker(daemon: { host: string }, args: string[], opts: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<RunResult> {
+export function docker(
+  daemon: { host: string },
+  args: string[],
+  opts: { input?: string | Buffer; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(DOCKER, args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/root', DOCKER_HOST: daemon.host, DOCKER_CONFIG: DOCKER_CONFIG_DIR },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/root', DOCKER_HOST: daemon.host, DOCKER_CONFIG: DOCKER_CONFIG_DIR, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

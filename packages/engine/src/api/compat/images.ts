@@ -5,6 +5,8 @@ import type { ImageService } from '../../images/image-service.js';
 import { hostArchitecture } from '../../images/oci-documents.js';
 import { openJsonStream, sendEmpty, sendJson } from '../http.js';
 import type { RouteContext, Router } from '../router.js';
+import type { RegistryAccess } from '../../images/registry-access.js';
+import { pull } from './transfers.js';
 import { compareVersions } from '../version.js';
 
 /** Response shape switches by API version: `VirtualSize` went in 1.44, the legacy image `Config` fields in 1.50. */
@@ -20,8 +22,8 @@ function nameOf(ctx: RouteContext): string {
 }
 
 /** The image routes of the Docker Engine API. */
-export function imageRoutes(router: Router, images: ImageService): void {
-  router.on('POST', '/images/create', (ctx) => create(ctx, images));
+export function imageRoutes(router: Router, images: ImageService, access: RegistryAccess): void {
+  router.on('POST', '/images/create', (ctx) => create(ctx, images, access));
 
   router.on('GET', '/images/json', ({ query, res, apiVersion }) => {
     const list = images.list({
@@ -94,16 +96,13 @@ async function load(ctx: RouteContext, images: ImageService): Promise<void> {
 }
 
 /**
- * `POST /images/create`: `fromSrc=-` imports the request body. Everything that can be checked
+ * `POST /images/create`: `fromImage` pulls, `fromSrc=-` imports the request body. Everything that can be checked
  * up front is, so bad input gets a plain 4xx; once the stream has started, a failure is sent
  * as a progress error the CLI prints.
  */
-async function create(ctx: RouteContext, images: ImageService): Promise<void> {
+async function create(ctx: RouteContext, images: ImageService, access: RegistryAccess): Promise<void> {
   const { query, req, res } = ctx;
-  if (query.string('fromImage')) {
-    // Not 404: the CLI would take that as "image not found" and retry the pull.
-    throw new EngineError('NOT_IMPLEMENTED', 'pulling images is not supported yet');
-  }
+  if (query.string('fromImage')) return pull(ctx, images, access);
   const fromSrc = query.string('fromSrc');
   if (!fromSrc) throw new EngineError('INVALID_ARGUMENT', 'either fromImage or fromSrc must be set');
   if (fromSrc !== '-') {

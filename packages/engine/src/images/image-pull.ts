@@ -1,0 +1,185 @@
+import { Readable } from 'node:stream';
+import { familiarString, type Descriptor, type ImageManifest, type ProgressMessage, type RegistryClient } from '@berth/sdk';
+import { EngineError } from '../errors.js';
+import type { Image } from './image-index.js';
+import type { BlobRole, LayerRole } from './image-ports.js';
+import type { CommitOptions } from './image-storage.js';
+import { plainTar } from './layer-ingest.js';
+import { chainIdsOf, parseConfig } from './oci-documents.js';
+import type { RegistryTarget } from './registry-access.js';
+import { ProgressThrottle, layerProgress, layerStatus } from './transfer-progress.js';
+
+export interface PullDeps {
+  blobs: BlobRole;
+  layers: LayerRole;
+  /** Downloads of the same blob share one transfer (two pulls of one image move each layer once). */
+  downloads: Map<string, Promise<void>>;
+  commit(config: ReturnType<typeof parseConfig>, layerBlobs: Descriptor[], opts: CommitOptions): Promise<Image>;
+  discard(content: { blobs: string[]; layers: string[] }): Promise<void>;
+  hasImage(id: string): boolean;
+}
+
+/**
+ * `docker pull`: the manifest (the host platform's, from an index), the config and the layer
+ * blobs (three at a time, verified while they stream, stored compressed as they came), each
+ * layer unpacked once in order as soon as it and the layers below it are there, then the
+ * image record with the registry's exact config and manifest bytes, tagged by name and by
+ * digest. Yields Docker's progress messages. On failure or abort, what the pull stored and no
+ * image refers to is removed again.
+ */
+export async function* pullImage(
+  deps: PullDeps,
+  client: RegistryClient,
+  target: RegistryTarget,
+  signal: AbortSignal,
+): AsyncGenerator<ProgressMessage> {
+  const { remote } = target;
+  const { manifest, index } = await client.getImageManifest(remote, { signal });
+  const document = manifest.document as ImageManifest;
+  const digest = (index ?? manifest).digest;
+  yield { status: `Pulling from ${remote.path}`, id: remote.tag ?? remote.digest ?? 'latest' };
+
+  const owned = { blobs: [] as string[], layers: [] as string[] };
+  const queue: ProgressMessage[] = [];
+  let wake: (() => void) | undefined;
+  const say = (message: ProgressMessage): void => {
+    queue.push(message);
+    wake?.();
+  };
+  // Unpacking runs beside the downloads; when it fails, the downloads stop too.
+  const stop = new AbortController();
+  const inner = AbortSignal.any([signal, stop.signal]);
+  const work = (async () => {
+    const fetched = new Map([document.config, ...document.layers].map((d) => [d.digest, deferred()]));
+    const unpacked = unpackInOrder(deps, document, fetched, owned, say, inner);
+    unpacked.catch(() => stop.abort());
+    const throttle = new ProgressThrottle();
+    const pinned = { ...remote, tag: undefined, digest: manifest.digest };
+    try {
+      for await (const event of client.pull(pinned, { signal: inner, sink: blobSink(deps, owned) })) {
+        if (event.type === 'manifest-done') continue;
+        const isLayer = event.digest !== document.config.digest;
+        if (event.type === 'blob-started' && isLayer) say(layerStatus(event.digest, 'Pulling fs layer'));
+        if (event.type === 'blob-progress' && isLayer && throttle.due(event.digest, event.current, event.total)) {
+          say(layerProgress(event.digest, 'Downloading', event.current, event.total));
+        }
+        if (event.type === 'blob-done' && isLayer) say(layerStatus(event.digest, 'Download complete'));
+        if (event.type === 'blob-done' || event.type === 'blob-exists') fetched.get(event.digest)?.resolve();
+      }
+    } catch (err) {
+      // Unpacking waits no more; its own error (if it failed first) says more than the abort it caused.
+      for (const d of fetched.values()) d.reject(err);
+      throw await unpacked.then(() => err, (unpackError: unknown) => unpackError);
+    }
+    const { config, configText } = await unpacked;
+    const existed = deps.hasImage(config.id);
+    await deps.commit(config.doc, document.layers, {
+      tags: [...new Set([target.local, `${target.localRepository}@${digest}`])], action: 'pull', owned, configText, manifest: manifest.bytes,
+    });
+    say({ status: `Digest: ${digest}` });
+    say({ status: `Status: ${existed ? 'Image is up to date' : 'Downloaded newer image'} for ${target.local}` });
+  })();
+  const state: { done: boolean; error?: unknown } = { done: false };
+  work.then(() => (state.done = true), (error: unknown) => Object.assign(state, { done: true, error })).finally(() => wake?.());
+  let committed = false;
+  try {
+    for (;;) {
+      const next = queue.shift();
+      if (next) yield next;
+      else if (state.done) break;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+    if (state.error !== undefined) throw state.error;
+    committed = true;
+  } finally {
+    if (!committed) {
+      stop.abort();
+      await work.catch(() => undefined);
+      await deps.discard(owned);
+    }
+  }
+}
+
+/** Stores blobs in the content store, once each however many pulls want them at a time. */
+function blobSink(deps: PullDeps, owned: { blobs: string[] }) {
+  return {
+    has: async (d: Descriptor): Promise<boolean> => {
+      const running = deps.downloads.get(d.digest);
+      if (running) await running.catch(() => undefined);
+      return deps.blobs.has(d.digest);
+    },
+    write: async (d: Descriptor, data: AsyncIterable<Buffer>): Promise<void> => {
+      const running = deps.downloads.get(d.digest);
+      if (running) {
+        await running;
+        return;
+      }
+      const job = deps.blobs.ingest(data, { digest: d.digest, size: d.size }).then(() => undefined);
+      deps.downloads.set(d.digest, job);
+      try {
+        await job;
+        owned.blobs.push(d.digest);
+      } finally {
+        deps.downloads.delete(d.digest);
+      }
+    },
+  };
+}
+
+/** Unpacks the layers bottom up, each once its blob (and the config) is stored. */
+async function unpackInOrder(
+  deps: PullDeps,
+  document: ImageManifest,
+  fetched: Map<string, Deferred>,
+  owned: { layers: string[] },
+  say: (message: ProgressMessage) => void,
+  signal: AbortSignal,
+): Promise<{ config: { id: string; doc: ReturnType<typeof parseConfig> }; configText: string }> {
+  await fetched.get(document.config.digest)!.promise;
+  const configText = (await deps.blobs.readBytes(document.config.digest)).toString('utf8');
+  const doc = parseConfig(configText, document.config.digest);
+  const diffIds = doc.rootfs.diff_ids;
+  if (diffIds.length !== document.layers.length) {
+    throw new EngineError('INVALID_ARGUMENT', `the image config names ${diffIds.length} layers but its manifest ${document.layers.length}`);
+  }
+  const chainIds = chainIdsOf(diffIds);
+  for (const [i, layer] of document.layers.entries()) {
+    await fetched.get(layer.digest)!.promise;
+    signal.throwIfAborted();
+    const chainId = chainIds[i]!;
+    if (await deps.layers.has(chainId)) {
+      say(layerStatus(layer.digest, 'Already exists'));
+      continue;
+    }
+    say(layerStatus(layer.digest, 'Extracting'));
+    const source = Readable.from(plainTar(deps.blobs.open(layer.digest)), { objectMode: false });
+    try {
+      const info = await deps.layers.create(i === 0 ? null : chainIds[i - 1]!, source, diffIds[i]);
+      owned.layers.push(info.chainId);
+    } catch (err) {
+      if (err instanceof EngineError && /diff ID/i.test(err.message)) {
+        throw new EngineError('INVALID_ARGUMENT', `layer ${layer.digest} does not match the image config: ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
+    say(layerStatus(layer.digest, 'Pull complete'));
+  }
+  return { config: { id: document.config.digest, doc }, configText };
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}

@@ -1,8 +1,11 @@
 import { EngineError } from '../errors.js';
 import { checkFilterKeys } from '../api/query.js';
+import { matchLabelFilters } from '../api/label-filter.js';
 import type { ContainerRecord } from './container-record.js';
 
 const KEYS = ['status', 'name', 'label', 'id', 'ancestor', 'exited', 'before', 'since'] as const;
+/** Filters `POST /containers/prune` accepts. */
+export const PRUNE_FILTER_KEYS = ['label', 'label!', 'until'] as const;
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
 export interface FilterContext {
@@ -13,8 +16,12 @@ export interface FilterContext {
 }
 
 /** Builds the predicate for `docker ps --filter …`; unknown keys or values are a 400. */
-export function containerFilter(filters: Map<string, string[]>, ctx: FilterContext): (r: ContainerRecord) => boolean {
-  checkFilterKeys(filters, KEYS);
+export function containerFilter(
+  filters: Map<string, string[]>,
+  ctx: FilterContext,
+  allowed: readonly string[] = KEYS,
+): (r: ContainerRecord) => boolean {
+  checkFilterKeys(filters, allowed);
   const checks: ((r: ContainerRecord) => boolean)[] = [];
   const values = (key: string): string[] => filters.get(key) ?? [];
   const any = (key: string, test: (r: ContainerRecord, v: string) => boolean): void => {
@@ -29,11 +36,9 @@ export function containerFilter(filters: Map<string, string[]>, ctx: FilterConte
   any('status', (r, v) => r.state.status === v);
   any('name', (r, v) => safeRegExp(v).test(r.name) || safeRegExp(v).test(`/${r.name}`));
   any('id', (r, v) => r.id.startsWith(v));
-  any('label', (r, v) => {
-    const eq = v.indexOf('=');
-    const labels = r.config.Labels ?? {};
-    return eq < 0 ? v in labels : labels[v.slice(0, eq)] === v.slice(eq + 1);
-  });
+  const labels = values('label');
+  const notLabels = values('label!');
+  if (labels.length + notLabels.length > 0) checks.push((r) => matchLabelFilters(labels, notLabels, r.config.Labels));
   any('ancestor', (r, v) => ctx.ancestorMatches(r, v));
   any('exited', (r, v) => r.state.status === 'exited' && r.state.exitCode === Number(v));
   for (const ref of values('before')) {

@@ -6,7 +6,7 @@ import { EngineError } from '../errors.js';
 import { AttachHub } from './attach-hub.js';
 import { mergeConfig } from './container-config.js';
 import { ContainerSignals } from './container-events.js';
-import { containerFilter, parseUntil } from './container-filters.js';
+import { PRUNE_FILTER_KEYS, containerFilter, parseUntil } from './container-filters.js';
 import type { ContainerServiceDeps } from './container-ports.js';
 import { type ContainerRecord, ZERO_TIME, initialState, isActive } from './container-record.js';
 import { ContainerRegistry } from './container-registry.js';
@@ -74,7 +74,8 @@ export class ContainerService {
       .filter((r) => (opts.all || opts.limit !== undefined || isActive(r)) && keep(r))
       .sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
     if (opts.limit !== undefined && opts.limit > 0) list = list.slice(0, opts.limit);
-    return list.map(toSummary);
+    // A reference since untagged or moved to another image no longer says what the container runs.
+    return list.map((r) => toSummary(r, this.deps.images.matches(r.imageId, r.imageRef) ? r.imageRef : r.imageId));
   }
 
   async create(request: ContainerCreateRequest, name?: string): Promise<ContainerRecord> {
@@ -332,10 +333,7 @@ export class ContainerService {
   }
 
   async prune(filters: Map<string, string[]>): Promise<string[]> {
-    const keep = containerFilter(new Map([...filters].filter(([k]) => k === 'label')), {
-      ancestorMatches: () => false,
-      find: (ref) => this.get(ref),
-    });
+    const keep = containerFilter(filters, { ancestorMatches: () => false, find: (ref) => this.get(ref) }, PRUNE_FILTER_KEYS);
     const until = filters.get('until')?.[0];
     const cutoff = until ? parseUntil(until) : Infinity;
     const removed: string[] = [];

@@ -30,11 +30,15 @@ export function commandText(record: ContainerRecord): string {
   return [record.path, ...record.args].map((a) => (/[\s'"]/.test(a) || a === '' ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ');
 }
 
-export function toSummary(record: ContainerRecord): ContainerSummary {
+/**
+ * `docker ps` lists a container. `image` is what its IMAGE column shows: the reference it was
+ * created from while that still names its image, else the image ID (dockerd's rule).
+ */
+export function toSummary(record: ContainerRecord, image = record.imageRef): ContainerSummary {
   return {
     Id: record.id,
     Names: [`/${record.name}`],
-    Image: record.imageRef,
+    Image: image,
     ImageID: record.imageId,
     Command: commandText(record),
     Created: Math.floor(Date.parse(record.created) / 1000),

@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.js';
 import { checkFilterKeys } from '../api/query.js';
+import { matchLabelFilters } from '../api/label-filter.js';
 
 /** Filters `GET /images/json` accepts. */
 export const LIST_FILTER_KEYS = ['before', 'dangling', 'label', 'reference', 'since', 'until'] as const;
@@ -62,22 +63,8 @@ export function parseImageFilters(
   return spec;
 }
 
-/** Docker's `MatchKVList`: every `key` / `key=value` must be present in `labels`. */
-export function matchKeyValues(wanted: readonly string[], labels: Record<string, string> | undefined): boolean {
-  if (wanted.length === 0) return true;
-  if (!labels || Object.keys(labels).length === 0) return false;
-  return wanted.every((entry) => {
-    const eq = entry.indexOf('=');
-    const key = eq === -1 ? entry : entry.slice(0, eq);
-    if (!Object.hasOwn(labels, key)) return false;
-    return eq === -1 || labels[key] === entry.slice(eq + 1);
-  });
-}
-
 export function matchLabels(spec: ImageFilters, labels: Record<string, string> | undefined): boolean {
-  if (!matchKeyValues(spec.labels, labels)) return false;
-  if (spec.notLabels.length > 0 && matchKeyValues(spec.notLabels, labels)) return false;
-  return true;
+  return matchLabelFilters(spec.labels, spec.notLabels, labels);
 }
 
 export function matchCreated(spec: ImageFilters, created: Date): boolean {

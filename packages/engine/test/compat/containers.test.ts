@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDaemon, docker, importBusybox } from '../support/berthd.js';
+import { until } from '../support/poll.js';
 
 let d: TestDaemon;
 beforeAll(async () => {
@@ -10,15 +11,6 @@ beforeAll(async () => {
 afterAll(() => d?.destroy());
 
 const run = (args: string[], input?: string) => docker(d, args, input === undefined ? {} : { input });
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('docker run', () => {
   it('prints the output and removes the container with --rm', async () => {

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCKER, TestDaemon, docker, importBusybox } from '../support/berthd.js';
 
@@ -31,7 +32,45 @@ function terminal(args: string[]) {
     },
     exited,
     kill: () => child.kill('SIGKILL'),
+    /** Resizes the terminal the docker CLI runs on; the kernel sends the CLI SIGWINCH, as a terminal emulator would. */
+    resize(rows: number, cols: number) {
+      const cli = descendants(child.pid!).find((pid) => readProc(pid, 'comm').trim() === 'docker');
+      if (cli === undefined) throw new Error('the docker CLI is not running under script');
+      execFileSync('stty', ['-F', `/proc/${cli}/fd/0`, 'rows', String(rows), 'cols', String(cols)]);
+    },
   };
+}
+
+const readProc = (pid: number, file: string): string => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** Every process below `root`, nearest first. */
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    // The parent is the 4th field of stat, after the (possibly spaced) command in parentheses.
+    const stat = readProc(Number(entry), 'stat');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid) parents.set(Number(entry), ppid);
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    for (const [child, parent] of parents) {
+      if (parent === pid) {
+        out.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return out;
 }
 
 describe('docker run -it', () => {
@@ -51,6 +90,24 @@ describe('docker run -it', () => {
       await t.waitFor(/\^C\r\n\/ # /, 5_000);
       t.type('exit 5\r');
       expect(await t.exited).toBe(5);
+    } finally {
+      t.kill();
+    }
+  });
+
+  it('passes a terminal resize to the container: SIGWINCH and the new stty size', async () => {
+    const t = terminal(['run', '-it', '--rm', 'busybox', 'sh']);
+    try {
+      await t.waitFor(/\/ # /);
+      t.type("trap 'echo got-winch' WINCH; stty size\r");
+      await t.waitFor(/^30 100\s*$/m);
+      // The shell polls for the new size itself (with the test's deadline), so no fixed wait is needed.
+      t.type('while [ "$(stty size)" != "40 120" ]; do sleep 0.05; done; echo resized-$(stty size | tr " " x)\r');
+      t.resize(40, 120);
+      await t.waitFor(/resized-40x120/);
+      await t.waitFor(/got-winch/);
+      t.type('exit 0\r');
+      expect(await t.exited).toBe(0);
     } finally {
       t.kill();
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RegistryError } from '../errors.js';
-import type { Prisma } from './generated/sqlite/client.js';
-import { connectMetadata, type ConnectOptions, type MetadataClient } from './metadata-client.js';
+import { Prisma } from './generated/sqlite/client.js';
+import { connectMetadata, type ConnectOptions, type Connected, type MetadataClient } from './metadata-client.js';
 import { databaseError, notFound, prismaCode, RACE_CODES, retrying } from './prisma-errors.js';
 import type { BlobRecord, ForgetBlobOptions, ManifestRecord, Page, RegistryMetadata, UploadRecord } from './registry-metadata.js';
 import { Serial } from './serial.js';
@@ -14,7 +14,7 @@ export type OpenMetadataOptions = ConnectOptions;
  */
 export async function openMetadata(url: string, options: OpenMetadataOptions = {}): Promise<RegistryMetadata> {
   const { provider, client } = await connectMetadata(url, options);
-  return new PrismaMetadata(client, provider === 'sqlite' ? new Serial() : undefined);
+  return new PrismaMetadata(client, provider, provider === 'sqlite' ? new Serial() : undefined);
 }
 
 type Tx = Prisma.TransactionClient;
@@ -49,6 +49,7 @@ type ManifestRow = {
 class PrismaMetadata implements RegistryMetadata {
   constructor(
     private readonly db: MetadataClient,
+    private readonly provider: Connected['provider'],
     /** SQLite only: one operation at a time on its one connection. */
     private readonly serial?: Serial,
   ) {}
@@ -206,15 +207,20 @@ class PrismaMetadata implements RegistryMetadata {
 
   tags(repo: string, page: Page): Promise<string[] | null> {
     return this.op(`list tags of ${repo}`, async () => {
-      const repoId = await this.repoId(this.db, repo);
-      if (repoId === undefined) return null;
-      const rows = await this.db.tag.findMany({
-        where: { repoId, ...(page.last !== undefined ? { name: { gt: page.last } } : {}) },
-        orderBy: { name: 'asc' },
-        take: page.n,
-        select: { name: true },
-      });
-      return rows.map((r) => r.name);
+      // A 10,000-tag list is read on every `tags/list`: the database hands it over as one JSON
+      // array, which costs a fraction of mapping one row per tag.
+      const selected = Prisma.sql`
+        SELECT t."name" AS "name" FROM "Tag" t JOIN "Repository" r ON r."id" = t."repoId"
+        WHERE r."name" = ${repo} AND t."name" > ${page.last ?? ''}
+        ORDER BY t."name"${page.n === undefined ? Prisma.empty : Prisma.sql` LIMIT ${page.n}`}`;
+      const [row] = await this.db.$queryRaw<{ names: string | null }[]>(
+        this.provider === 'sqlite'
+          ? Prisma.sql`SELECT json_group_array(s."name") AS "names" FROM (${selected}) s`
+          : Prisma.sql`SELECT json_agg(s."name" ORDER BY s."name")::text AS "names" FROM (${selected}) s`,
+      );
+      const names = JSON.parse(row?.names ?? '[]') as string[];
+      if (names.length === 0 && (await this.repoId(this.db, repo)) === undefined) return null;
+      return names;
     });
   }
 

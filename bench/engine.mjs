@@ -2,7 +2,7 @@
 // alternating between them, reporting medians and the ratio berthd/dockerd.
 // Usually started through `npm run bench` (bench/run.sh installs the peer first).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,16 +11,20 @@ import { startBerthd } from './lib/berthd.mjs';
 import { dockerCli } from './lib/docker-cli.mjs';
 import { startDockerd } from './lib/dockerd.mjs';
 import { finishRows, formatTable, writeJson } from './lib/report.mjs';
+import { startBerthRegistry } from './registry/berth-registry.mjs';
 import { memory } from './cases/memory.mjs';
 import { psAll } from './cases/ps-all.mjs';
+import { pull10x8, pull256 } from './cases/pull-layers.mjs';
+import { pushLayer } from './cases/push-layer.mjs';
 import { runDetached } from './cases/run-detached.mjs';
 import { runRm } from './cases/run-rm.mjs';
 import { removeAllContainers } from './cases/cleanup.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Memory runs first so "idle" is a freshly started daemon; the table keeps the brief's order.
-const RUN_ORDER = [memory, runRm, runDetached, psAll];
-const TABLE_ORDER = ['run-rm', 'run-detached', 'ps-all', 'rss-idle', 'rss-loaded-daemon', 'rss-loaded-per-container', 'rss-loaded-total'];
+const RUN_ORDER = [memory, runRm, runDetached, psAll, pushLayer, pull256, pull10x8];
+const TABLE_ORDER = ['run-rm', 'run-detached', 'ps-all', 'push-256', 'pull-256', 'pull-10x8',
+  'rss-idle', 'rss-loaded-daemon', 'rss-loaded-per-container', 'rss-loaded-total'];
 const STARTERS = { berthd: (work, opts) => startBerthd(work, opts.berthdBin), dockerd: (work) => startDockerd(work) };
 
 const log = (msg) => console.log(`bench: ${msg}`);
@@ -32,6 +36,7 @@ async function main() {
   const loadBefore = os.loadavg()[0];
   const workdir = opts.workdir ?? mkdtempSync(path.join(os.tmpdir(), 'berth-bench-'));
   const daemons = [];
+  let registry; // the push/pull cases' registry, shared by both daemons
   const clis = new Map();
   const cli = (d) => clis.get(d.name);
 
@@ -43,6 +48,7 @@ async function main() {
       const { how, leftovers } = await d.stop().catch((err) => ({ how: err.message, leftovers: [] }));
       log(`${d.name} stopped (${how})${leftovers.length ? `; also stopped leftovers ${leftovers.join(' ')}` : ''}`);
     }
+    if (registry) log(`registry stopped (${(await registry.stop().catch((err) => ({ how: err.message }))).how})`);
     unmountUnder(workdir);
     if (!opts.keepWorkdir) rmSync(workdir, { recursive: true, force: true });
     else log(`scratch dir kept: ${workdir}`);
@@ -69,16 +75,26 @@ async function main() {
       });
     }
 
+    const selected = RUN_ORDER.filter((c) => opts.cases.includes(c.id));
+    const dataDir = path.join(workdir, 'data');
+    if (selected.some((c) => c.usesRegistry)) {
+      registry = await startBerthRegistry(path.join(workdir, 'registry'), opts.berthRegistryBin);
+      log(`registry ${registry.version} on ${registry.url}, pid ${registry.pid}`);
+      mkdirSync(dataDir, { recursive: true });
+    }
+
     const rows = [];
-    for (const c of RUN_ORDER.filter((c) => opts.cases.includes(c.id))) {
-      rows.push(...(await c.measure({ daemons, cli, opts: { ...opts, signal: abort.signal }, log })));
+    for (const c of selected) {
+      if (abort.signal.aborted) break;
+      rows.push(...(await c.measure({ daemons, cli, opts: { ...opts, signal: abort.signal }, log, registry, dataDir })));
     }
     if (abort.signal.aborted) return;
     rows.sort((a, b) => TABLE_ORDER.indexOf(a.id) - TABLE_ORDER.indexOf(b.id));
     const finished = finishRows(rows);
 
     console.log(`\n${formatTable(finished)}\n`);
-    console.log(`(${opts.runs} timed runs per daemon per latency case after ${opts.warmup} warm-up; ` +
+    console.log(`(${opts.runs} timed runs per daemon per latency case after ${opts.warmup} warm-up, ` +
+      `${opts.transferRuns} per push/pull case after ${opts.transferWarmup}; ` +
       `RSS = summed VmRSS; berthd column: berthd | conmon, dockerd column: dockerd + containerd | containerd-shims)`);
     console.log(`(1-min load average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end, ${os.cpus().length} CPUs: ` +
       'other work on the machine inflates both columns; compare ratios from the same run)');
@@ -88,6 +104,7 @@ async function main() {
       machine: { ...machineFacts(), loadavgAtStart: loadBefore },
       options: { ...opts, workdir },
       daemons: Object.fromEntries(daemons.map((d) => [d.name, { version: d.version, argv: d.argv, groups: d.groups }])),
+      ...(registry && { registry: { version: registry.version, argv: registry.argv, url: registry.url } }),
       cases: finished,
     });
     log(`results written to ${path.relative(process.cwd(), file)}`);

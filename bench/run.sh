@@ -32,16 +32,21 @@ done
 
 # Which daemons this run needs (engine.mjs validates the options properly).
 only=""
+cases=""  # empty: the default list, which has the push/pull cases
 keep=0
 custom_berthd=0
+custom_registry=0
 prev=""
 for arg in "$@"; do
   case "$arg" in
     --only=*) only=${arg#--only=} ;;
+    --cases=*) cases=${arg#--cases=} ;;
     --keep-workdir) keep=1 ;;
     --berthd|--berthd=*) custom_berthd=1 ;;
+    --berth-registry|--berth-registry=*) custom_registry=1 ;;
   esac
   [ "$prev" = --only ] && only=$arg
+  [ "$prev" = --cases ] && cases=$arg
   prev=$arg
 done
 
@@ -72,6 +77,14 @@ if [ "$only" != dockerd ]; then
     npx --no-install turbo run build --filter=@berth/engine
   fi
 fi
+# The push/pull cases push to and pull from a Berth registry the bench starts on loopback.
+case "${cases:-default}" in
+  default|*push*|*pull*)
+    if [ "$custom_registry" = 0 ] && [ ! -f packages/registry/dist/berth-registry.js ]; then
+      say "the Berth registry is not built yet; building @berth/registry"
+      npx --no-install turbo run build --filter=@berth/registry
+    fi ;;
+esac
 
 # Scratch dir for both daemons. engine.mjs stops the daemons and removes it; this trap only
 # acts if engine.mjs itself was killed before it could.
@@ -79,7 +92,7 @@ work=$(mktemp -d /tmp/berth-bench.XXXXXX)
 cleanup() {
   [ -d "$work" ] || return 0
   local f pid m
-  for f in "$work"/dockerd/dockerd.pid "$work"/berthd/berthd.pid; do
+  for f in "$work"/dockerd/dockerd.pid "$work"/berthd/berthd.pid "$work"/registry/berth/registry.pid; do
     [ -s "$f" ] || continue
     pid=$(cat "$f")
     if kill -0 "$pid" 2>/dev/null; then

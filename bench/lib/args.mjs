@@ -3,18 +3,21 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 
 export const DAEMONS = ['berthd', 'dockerd'];
-export const CASES = ['run-rm', 'run-detached', 'ps-all', 'memory'];
+export const CASES = ['run-rm', 'run-detached', 'ps-all', 'memory', 'push-256', 'pull-256', 'pull-10x8'];
 
 const HELP = `usage: bash bench/run.sh [options]   (or: node bench/engine.mjs [options])
 
   --only berthd|dockerd   measure one daemon only (no ratios)
   --runs N                timed iterations per daemon for each latency case (default 20)
   --warmup N              untimed iterations per daemon before each latency case (default 2)
+  --transfer-runs N       timed iterations per daemon for each push/pull case (default 3)
+  --transfer-warmup N     untimed iterations per daemon before each push/pull case (default 1)
   --cases LIST            comma-separated subset of: ${CASES.join(',')}
   --ps-containers N       containers present for the ps -a case (default 200)
   --mem-containers N      running containers for the memory case (default 50)
   --berthd PATH           berthd entry point (default packages/engine/dist/berthd.js)
   --docker PATH           docker CLI used against both daemons (default /usr/local/bin/docker)
+  --berth-registry PATH   registry of the push/pull cases (default packages/registry/dist/berth-registry.js)
   --workdir DIR           scratch dir for the daemons (default: a new dir under /tmp)
   --keep-workdir          do not delete the scratch dir (daemon logs stay there)
   --results DIR           where the JSON goes (default bench/results)
@@ -30,11 +33,14 @@ export function parseOptions(argv, repoRoot) {
       only: { type: 'string' },
       runs: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '2' },
+      'transfer-runs': { type: 'string', default: '3' },
+      'transfer-warmup': { type: 'string', default: '1' },
       cases: { type: 'string', default: CASES.join(',') },
       'ps-containers': { type: 'string', default: '200' },
       'mem-containers': { type: 'string', default: '50' },
       berthd: { type: 'string', default: path.join(repoRoot, 'packages/engine/dist/berthd.js') },
       docker: { type: 'string', default: '/usr/local/bin/docker' },
+      'berth-registry': { type: 'string', default: path.join(repoRoot, 'packages/registry/dist/berth-registry.js') },
       workdir: { type: 'string' },
       'keep-workdir': { type: 'boolean', default: false },
       results: { type: 'string', default: path.join(repoRoot, 'bench/results') },
@@ -56,11 +62,14 @@ export function parseOptions(argv, repoRoot) {
     daemons: values.only ? [values.only] : [...DAEMONS],
     runs: positiveInt('--runs', values.runs),
     warmup: nonNegativeInt('--warmup', values.warmup),
+    transferRuns: positiveInt('--transfer-runs', values['transfer-runs']),
+    transferWarmup: nonNegativeInt('--transfer-warmup', values['transfer-warmup']),
     cases,
     psContainers: positiveInt('--ps-containers', values['ps-containers']),
     memContainers: positiveInt('--mem-containers', values['mem-containers']),
     berthdBin: path.resolve(values.berthd),
     dockerBin: values.docker,
+    berthRegistryBin: path.resolve(values['berth-registry']),
     workdir: values.workdir,
     keepWorkdir: values['keep-workdir'],
     resultsDir: path.resolve(values.results),

@@ -53,7 +53,8 @@ export function formatTable(rows, { subject, peer } = ENGINE_SIDES) {
 
 function targetText(row) {
   const parts = [];
-  if (row.target !== null) parts.push(`≤${row.target.toFixed(1)}×`);
+  // One decimal unless the target needs two (0.33×).
+  if (row.target !== null) parts.push(`≤${row.target.toFixed(Math.abs(row.target * 10 - Math.round(row.target * 10)) < 1e-9 ? 1 : 2)}×`);
   if (row.limit != null) parts.push(`≤${row.limit} ${row.unit}`);
   if (parts.length === 0) return '';
   return `${parts.join(', ')}${row.met === null ? '' : row.met ? ' met' : ' MISSED'}`;

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { alternate } from '../../lib/alternate.mjs';
 import { freshen, writeRandomFile } from '../blobs.mjs';
 import { syncDisks } from '../disk.mjs';
-import { REF_NAME, tarSize, writeOciLayout } from '../oci-layout.mjs';
+import { REF_NAME, writeOciLayout } from '../oci-layout.mjs';
 import { skopeoPull, skopeoPush } from '../skopeo.mjs';
+import { tarSize } from '../tar-layer.mjs';
 
 export const skopeoCopy = {
   id: 'skopeo-copy',

@@ -16,6 +16,8 @@ export interface PullDeps {
   downloads: Map<string, Promise<void>>;
   commit(config: ReturnType<typeof parseConfig>, layerBlobs: Descriptor[], opts: CommitOptions): Promise<Image>;
   discard(content: { blobs: string[]; layers: string[] }): Promise<void>;
+  /** Keeps blobs and layers from removal (another pull's discard, say) until the returned function is called. */
+  pin(ids: string[]): () => Promise<void>;
   hasImage(id: string): boolean;
 }
 
@@ -24,8 +26,9 @@ export interface PullDeps {
  * blobs (three at a time, verified while they stream, stored compressed as they came), each
  * layer unpacked once in order as soon as it and the layers below it are there, then the
  * image record with the registry's exact config and manifest bytes, tagged by name and by
- * digest. Yields Docker's progress messages. On failure or abort, what the pull stored and no
- * image refers to is removed again.
+ * digest. Yields Docker's progress messages. Everything the image needs is pinned while the pull
+ * runs, so another pull that fails cannot take it away; on failure or abort, what the pull stored
+ * and no image refers to (or still needs) is removed again.
  */
 export async function* pullImage(
   deps: PullDeps,
@@ -40,6 +43,10 @@ export async function* pullImage(
   yield { status: `Pulling from ${remote.path}`, id: remote.tag ?? remote.digest ?? 'latest' };
 
   const owned = { blobs: [] as string[], layers: [] as string[] };
+  // Blob writes under way: the SDK's pull ends at the first failure, before the others have stopped.
+  const writes: Promise<void>[] = [];
+  const releases = [deps.pin([document.config.digest, ...document.layers.map((d) => d.digest)])];
+  const pin = (ids: string[]): void => void releases.push(deps.pin(ids));
   const queue: ProgressMessage[] = [];
   let wake: (() => void) | undefined;
   const say = (message: ProgressMessage): void => {
@@ -51,12 +58,12 @@ export async function* pullImage(
   const inner = AbortSignal.any([signal, stop.signal]);
   const work = (async () => {
     const fetched = new Map([document.config, ...document.layers].map((d) => [d.digest, deferred()]));
-    const unpacked = unpackInOrder(deps, document, fetched, owned, say, inner);
+    const unpacked = unpackInOrder({ ...deps, pin }, document, fetched, owned, say, inner);
     unpacked.catch(() => stop.abort());
     const throttle = new ProgressThrottle();
     const pinned = { ...remote, tag: undefined, digest: manifest.digest };
     try {
-      for await (const event of client.pull(pinned, { signal: inner, sink: blobSink(deps, owned) })) {
+      for await (const event of client.pull(pinned, { signal: inner, sink: blobSink(deps, owned, writes) })) {
         if (event.type === 'manifest-done') continue;
         const isLayer = event.digest !== document.config.digest;
         if (event.type === 'blob-started' && isLayer) say(layerStatus(event.digest, 'Pulling fs layer'));
@@ -95,40 +102,45 @@ export async function* pullImage(
     if (!committed) {
       stop.abort();
       await work.catch(() => undefined);
-      await deps.discard(owned);
+      await Promise.allSettled(writes);
     }
+    for (const release of releases) await release();
+    if (!committed) await deps.discard(owned);
   }
 }
 
-/** Stores blobs in the content store, once each however many pulls want them at a time. */
-function blobSink(deps: PullDeps, owned: { blobs: string[] }) {
+/** Stores blobs in the content store, once each however many pulls want them at a time; each write is added to `writes`. */
+function blobSink(deps: PullDeps, owned: { blobs: string[] }, writes: Promise<void>[]) {
+  const has = async (d: Descriptor): Promise<boolean> => {
+    const running = deps.downloads.get(d.digest);
+    if (running) await running.catch(() => undefined);
+    return deps.blobs.has(d.digest);
+  };
+  const store = async (d: Descriptor, data: AsyncIterable<Buffer>): Promise<void> => {
+    // Another pull may have begun it since has(): its blob is ours too; if it failed (its client went away, say), we download.
+    while (deps.downloads.has(d.digest)) if (await has(d)) return;
+    const job = deps.blobs.ingest(data, { digest: d.digest, size: d.size }).then(() => undefined);
+    deps.downloads.set(d.digest, job);
+    try {
+      await job;
+      owned.blobs.push(d.digest);
+    } finally {
+      deps.downloads.delete(d.digest);
+    }
+  };
   return {
-    has: async (d: Descriptor): Promise<boolean> => {
-      const running = deps.downloads.get(d.digest);
-      if (running) await running.catch(() => undefined);
-      return deps.blobs.has(d.digest);
-    },
-    write: async (d: Descriptor, data: AsyncIterable<Buffer>): Promise<void> => {
-      const running = deps.downloads.get(d.digest);
-      if (running) {
-        await running;
-        return;
-      }
-      const job = deps.blobs.ingest(data, { digest: d.digest, size: d.size }).then(() => undefined);
-      deps.downloads.set(d.digest, job);
-      try {
-        await job;
-        owned.blobs.push(d.digest);
-      } finally {
-        deps.downloads.delete(d.digest);
-      }
+    has,
+    write: (d: Descriptor, data: AsyncIterable<Buffer>): Promise<void> => {
+      const writing = store(d, data);
+      writes.push(writing);
+      return writing;
     },
   };
 }
 
-/** Unpacks the layers bottom up, each once its blob (and the config) is stored. */
+/** Unpacks the layers bottom up, each once its blob (and the config) is stored; pins their chain IDs first. */
 async function unpackInOrder(
-  deps: PullDeps,
+  deps: Pick<PullDeps, 'blobs' | 'layers'> & { pin(ids: string[]): void },
   document: ImageManifest,
   fetched: Map<string, Deferred>,
   owned: { layers: string[] },
@@ -143,6 +155,7 @@ async function unpackInOrder(
     throw new EngineError('INVALID_ARGUMENT', `the image config names ${diffIds.length} layers but its manifest ${document.layers.length}`);
   }
   const chainIds = chainIdsOf(diffIds);
+  deps.pin(chainIds);
   for (const [i, layer] of document.layers.entries()) {
     await fetched.get(layer.digest)!.promise;
     signal.throwIfAborted();

@@ -221,6 +221,7 @@ export class ImageService {
         downloads: this.downloads,
         commit: (config, layerBlobs, opts) => this.storage.commit(config, layerBlobs, opts),
         discard: (content) => this.storage.discard(content),
+        pin: (ids) => this.storage.pin(ids),
         hasImage: (id) => this.index.images.has(id),
       },
       client,

@@ -29,12 +29,15 @@ interface StorageDeps {
 /**
  * The write side of the image service: records written through to the database, content
  * collected when no image refers to it, and one lock so mutations never interleave.
- * Content an operation is still writing is pinned so a concurrent removal leaves it alone.
+ * Content an operation is still writing or relying on is pinned so a concurrent removal or
+ * another operation's failure leaves it alone; it goes when the last pin does, if no image took it.
  */
 export class ImageStorage {
   /** Unpacked size of every layer an image uses, by chain ID. */
   readonly layerSizes = new Map<string, number>();
   private readonly pins = new Map<string, number>();
+  /** Pinned content that was to be removed: removed when its last pin goes, unless an image uses it by then. */
+  private readonly orphans = { blobs: new Set<string>(), layers: new Set<string>() };
   private tail: Promise<unknown> = Promise.resolve();
   private readonly log: Logger;
 
@@ -131,22 +134,51 @@ export class ImageStorage {
 
   /** Removes the image's layers and blobs no other image uses; returns removed chain IDs, top-most first. */
   async collect(image: Image): Promise<string[]> {
-    const layers = [...image.chainIds].reverse().filter((id) => !this.index.layerInUse(id) && !this.pins.has(id));
+    const layers = [...image.chainIds].reverse().filter((id) => !this.index.layerInUse(id) && this.unpinned(id, this.orphans.layers));
     const blobs = [image.id, image.manifestDigest, ...image.layerBlobs.map((d) => d.digest)]
-      .filter((d): d is string => d !== null && !this.index.blobInUse(d) && !this.pins.has(d));
+      .filter((d): d is string => d !== null && !this.index.blobInUse(d) && this.unpinned(d, this.orphans.blobs));
     const removed = await this.removeContent([...new Set(blobs)], layers);
     for (const id of removed) this.layerSizes.delete(id);
     return removed;
   }
 
-  /** Drops content a failed operation committed, unless an image or another operation uses it. */
+  /** Drops content a failed operation stored, unless an image uses it; what another operation pins goes with its last pin. */
   async discard(content: { blobs: string[]; layers: string[] }): Promise<void> {
     await this.serial(() =>
       this.removeContent(
-        content.blobs.filter((d) => !this.index.blobInUse(d) && !this.pins.has(d)),
-        content.layers.filter((id) => !this.index.layerInUse(id) && !this.pins.has(id)),
+        content.blobs.filter((d) => !this.index.blobInUse(d) && this.unpinned(d, this.orphans.blobs)),
+        content.layers.filter((id) => !this.index.layerInUse(id) && this.unpinned(id, this.orphans.layers)),
       ),
     );
+  }
+
+  /**
+   * Keeps blobs and layers (digests, chain IDs) from removal until the returned function is
+   * called; then whatever was to be removed meanwhile is, unless an image uses it by then.
+   */
+  pin(ids: string[]): () => Promise<void> {
+    for (const id of ids) this.pins.set(id, (this.pins.get(id) ?? 0) + 1);
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      const freed: string[] = [];
+      for (const id of ids) {
+        const n = this.pins.get(id) ?? 1;
+        if (n > 1) this.pins.set(id, n - 1);
+        else if (this.pins.delete(id)) freed.push(id);
+      }
+      const blobs = freed.filter((id) => this.orphans.blobs.delete(id));
+      const layers = freed.filter((id) => this.orphans.layers.delete(id));
+      if (blobs.length + layers.length > 0) await this.discard({ blobs, layers });
+    };
+  }
+
+  /** True when nothing pins `id`; pinned, it is noted in `orphans` for its last pin to remove. */
+  private unpinned(id: string, orphans: Set<string>): boolean {
+    if (!this.pins.has(id)) return true;
+    orphans.add(id);
+    return false;
   }
 
   private async removeContent(blobs: string[], layers: string[]): Promise<string[]> {
@@ -175,18 +207,7 @@ export class ImageStorage {
   async commit(config: OciImageConfig, layerBlobs: Descriptor[], opts: CommitOptions): Promise<Image> {
     const { tags, action, owned } = opts;
     const chainIds = chainIdsOf(config.rootfs.diff_ids);
-    const pinned = [...owned.blobs, ...owned.layers, ...chainIds, ...layerBlobs.map((d) => d.digest)];
-    for (const id of pinned) this.pins.set(id, (this.pins.get(id) ?? 0) + 1);
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      for (const id of pinned) {
-        const n = this.pins.get(id) ?? 1;
-        if (n <= 1) this.pins.delete(id);
-        else this.pins.set(id, n - 1);
-      }
-    };
+    const release = this.pin([...owned.blobs, ...owned.layers, ...chainIds, ...layerBlobs.map((d) => d.digest)]);
     const written: string[] = [];
     try {
       if (layerBlobs.length !== chainIds.length) {
@@ -219,11 +240,11 @@ export class ImageStorage {
       });
       return image;
     } catch (err) {
-      release();
+      await release();
       await this.discard({ blobs: [...owned.blobs, ...written], layers: owned.layers });
       throw err;
     } finally {
-      release();
+      await release();
     }
   }
 

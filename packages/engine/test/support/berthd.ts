@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -76,30 +76,57 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the real docker CLI against a daemon. */
-export function docker(
-  daemon: { host: string },
-  args: string[],
-  opts: { input?: string | Buffer; timeoutMs?: number; env?: Record<string, string> } = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(DOCKER, args, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/root', DOCKER_HOST: daemon.host, DOCKER_CONFIG: DOCKER_CONFIG_DIR, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+export interface DockerOptions {
+  input?: string | Buffer;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  /** On a terminal (a pty from `script`), as someone typing: progress bars, Ctrl-C. Output is the screen. */
+  tty?: boolean;
+}
+
+/** A docker CLI process under way: its output so far, and its result once it exits. */
+export interface DockerProcess {
+  child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** Ctrl-C: typed on the terminal, else SIGINT. */
+  interrupt(): void;
+  done: Promise<RunResult>;
+}
+
+/** Starts the real docker CLI against a daemon, for tests that watch or signal it while it runs. */
+export function startDocker(daemon: { host: string }, args: string[], opts: DockerOptions = {}): DockerProcess {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/root', DOCKER_HOST: daemon.host, DOCKER_CONFIG: DOCKER_CONFIG_DIR, ...opts.env };
+  const command = `stty rows 30 cols 120; ${[DOCKER, ...args].map((a) => `'${a}'`).join(' ')}`;
+  const child = opts.tty
+    ? spawn('script', ['-qefc', command, '/dev/null'], { env: { ...env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(DOCKER, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<RunResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
   });
+  if (opts.input !== undefined) child.stdin.end(opts.input);
+  else if (!opts.tty) child.stdin.end();
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    interrupt: () => (opts.tty ? child.stdin.write('\x03') : child.kill('SIGINT')),
+    done,
+  };
+}
+
+/** Runs the real docker CLI against a daemon. */
+export function docker(daemon: { host: string }, args: string[], opts: DockerOptions = {}): Promise<RunResult> {
+  return startDocker(daemon, args, opts).done;
 }
 
 const DOCKER_CONFIG_DIR = fs.mkdtempSync('/tmp/bt-docker-config-');

@@ -13,6 +13,8 @@ export interface EngineConfig {
   runtime: string;
   conmon: string;
   logLevel: LogLevel;
+  /** `--bridge`: device name of the default bridge network (default: named after the data root). */
+  bridge?: string;
   registries: {
     /** `--insecure-registry`: hosts (`host[:port]`) reached over plain HTTP; loopback always is. */
     insecure: string[];
@@ -33,6 +35,7 @@ Options:
       --exec-root string   Root directory for execution state files (default "/run/berth")
       --runtime string     OCI runtime binary (default "runc")
       --conmon string      conmon binary (default "conmon")
+  -b, --bridge string      Device name of the default bridge network (default: b<hash of data root>-<id>)
       --insecure-registry list  Registry host[:port] to reach over plain HTTP (loopback always is)
       --default-registry string Registry for names without a registry host (default: none)
   -l, --log-level string   Logging level: debug, info, warn, error, fatal (default "info")
@@ -65,6 +68,7 @@ export function parseConfig(argv: string[]): EngineConfig | 'help' {
       case '--exec-root': config.execRoot = path.resolve(value()); break;
       case '--runtime': config.runtime = value(); break;
       case '--conmon': config.conmon = value(); break;
+      case '-b': case '--bridge': config.bridge = bridgeName(value()); break;
       case '--insecure-registry': config.registries.insecure.push(registryHost(value(), flag)); break;
       case '--default-registry': config.registries.defaultRegistry = registryHost(value(), flag); break;
       case '-l': case '--log-level': {
@@ -88,6 +92,12 @@ export function parseConfig(argv: string[]): EngineConfig | 'help' {
     }
   }
   return config;
+}
+
+/** A Linux interface name: at most 15 characters, no slash or whitespace. */
+function bridgeName(value: string): string {
+  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(value)) throw new EngineError('INVALID_ARGUMENT', `invalid --bridge "${value}": an interface name of at most 15 letters, digits, "_", "." or "-"`);
+  return value;
 }
 
 function registryHost(value: string, flag: string): string {

@@ -13,6 +13,13 @@ export type {
   ExecCreateRequest, ExecStartRequest, ExecInspect,
 } from './protocol/containers.js';
 export type {
+  Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse, MountType, Mount,
+} from './protocol/volumes.js';
+export type {
+  IpamConfig, Network, NetworkContainer, NetworkCreateRequest, EndpointSettings, NetworkConnectRequest,
+  NetworkDisconnectRequest, NetworkPruneResponse,
+} from './protocol/networks.js';
+export type {
   ImageRuntimeConfig, ImageHistoryEntry, OciImageConfig, ImageSummary, ImageInspect, ImageInspectConfig,
   ImageHistoryItem, ImageDeleteItem, ImagePruneResponse, ProgressMessage,
 } from './protocol/images.js';

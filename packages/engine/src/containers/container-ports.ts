@@ -1,6 +1,8 @@
-import type { OciImageConfig } from '@berth/sdk';
+import type { ContainerCreateRequest, HostConfig, OciImageConfig } from '@berth/sdk';
 import type { Logger } from 'pino';
+import type { NetworkAttachment } from '../networks/endpoint-plumbing.js';
 import type { EngineStore } from '../store/engine-store.js';
+import type { MountRecord } from '../volumes/mount-point.js';
 import type { ContainerRecord } from './container-record.js';
 import type { RuntimePort } from './runtime-port.js';
 
@@ -20,7 +22,29 @@ export interface RootfsPort {
 }
 
 /** Writes the OCI spec (config.json) for a container about to start. */
-export type SpecWriter = (record: ContainerRecord, rootfs: string, bundle: string) => Promise<void>;
+export type SpecWriter = (record: ContainerRecord, rootfs: string, bundle: string, network?: NetworkAttachment) => Promise<void>;
+
+/** Networking of containers (the networks module). */
+export interface NetworkPort {
+  /** At create: checks the container's networks, ports and hosts and records them. */
+  configure(record: ContainerRecord, request: ContainerCreateRequest): void;
+  /** Before start: the network namespace to join and the files to bind in. */
+  attach(record: ContainerRecord): Promise<NetworkAttachment>;
+  /** After an exit, a failed start or removal; idempotent. */
+  detach(record: ContainerRecord): Promise<void>;
+}
+
+/** Volumes, binds and tmpfs of containers (the volumes module). */
+export interface MountsPort {
+  /** Checks and resolves a new container's mounts, creating the volumes they need; `undo` if the create fails later. */
+  attach(
+    containerId: string,
+    hostConfig: HostConfig,
+    configVolumes: Record<string, unknown> | null | undefined,
+  ): Promise<{ mounts: MountRecord[]; undo(): Promise<void> }>;
+  /** A removed container lets go of its volumes, removing its anonymous ones when asked. */
+  detach(record: ContainerRecord, removeAnonymous: boolean): Promise<void>;
+}
 
 export interface ContainerServiceDeps {
   dataRoot: string;
@@ -29,5 +53,9 @@ export interface ContainerServiceDeps {
   runtime: RuntimePort;
   rootfs: RootfsPort;
   writeSpec: SpecWriter;
+  /** Absent: containers get no mounts beyond the defaults. */
+  mounts?: MountsPort;
+  /** Absent: containers get a new network namespace with loopback only. */
+  networks?: NetworkPort;
   logger: Logger;
 }

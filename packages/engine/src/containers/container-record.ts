@@ -1,4 +1,6 @@
 import type { ContainerConfig, ContainerStatus, HostConfig } from '@berth/sdk';
+import type { ContainerNetworking } from '../networks/network-record.js';
+import type { MountRecord } from '../volumes/mount-point.js';
 
 /** What the engine knows about one container; persisted as JSON in the store on every change. */
 export interface ContainerRecord {
@@ -14,6 +16,10 @@ export interface ContainerRecord {
   hostConfig: HostConfig;
   state: ContainerRunState;
   restartCount: number;
+  /** Networks, addresses and published ports; kept by the network service. */
+  network?: ContainerNetworking;
+  /** Volumes, binds and tmpfs mounts resolved at create (`docker inspect` Mounts); kept by the volumes module. */
+  mounts?: MountRecord[];
 }
 
 export interface ContainerRunState {

@@ -7,7 +7,7 @@ import { AttachHub } from './attach-hub.js';
 import { mergeConfig } from './container-config.js';
 import { ContainerSignals } from './container-events.js';
 import { PRUNE_FILTER_KEYS, containerFilter, parseUntil } from './container-filters.js';
-import type { ContainerServiceDeps } from './container-ports.js';
+import type { ContainerServiceDeps, MountsPort } from './container-ports.js';
 import { type ContainerRecord, ZERO_TIME, initialState, isActive } from './container-record.js';
 import { ContainerRegistry } from './container-registry.js';
 import { type ContainerPaths, toSummary } from './container-view.js';
@@ -98,12 +98,17 @@ export class ContainerService {
       state: initialState(),
       restartCount: 0,
     };
+    this.deps.networks?.configure(record, request);
     this.registry.reserveName(finalName, id);
+    let mounts: Awaited<ReturnType<MountsPort['attach']>> | undefined;
     try {
+      mounts = await this.deps.mounts?.attach(id, hostConfig, merged.config.Volumes);
+      if (mounts) record.mounts = mounts.mounts;
       await fs.mkdir(this.paths(id).dir, { recursive: true, mode: 0o710 });
       await this.deps.store.containers.insert(this.row(record));
     } catch (err) {
       this.registry.releaseName(finalName);
+      await mounts?.undo();
       await fs.rm(this.paths(id).dir, { recursive: true, force: true });
       throw err;
     }
@@ -139,13 +144,18 @@ export class ContainerService {
     const mark = (name: string): void => void (marks[name] = Math.round(performance.now() - t0));
     try {
       await this.cleanups.get(record.id);
+      // The network comes up while the root filesystem is mounted.
+      const network = this.deps.networks?.attach(record);
+      network?.catch(() => {});
       await runtime.delete(record.id);
       mark('cleanup');
       await this.premounts.get(record.id);
       this.premounts.delete(record.id);
       const rootfs = await this.mountRootfs(record);
       mark('mount');
-      await this.deps.writeSpec(record, rootfs, paths.dir);
+      const attachment = await network;
+      mark('network');
+      await this.deps.writeSpec(record, rootfs, paths.dir, attachment);
       mark('spec');
       const { pid, conmonPid } = await runtime.create({
         id: record.id,
@@ -179,6 +189,7 @@ export class ContainerService {
     const message = (err as Error).message;
     await this.deps.runtime.delete(record.id).catch(() => {});
     await this.deps.rootfs.release(this.paths(record.id).dir).catch(() => {});
+    await this.deps.networks?.detach(record).catch((e) => this.deps.logger.warn({ err: e, id: record.id }, 'network cleanup failed'));
     const code = /executable file not found|no such file or directory/.test(message) ? 127
       : /permission denied|is a directory/.test(message) ? 126 : 128;
     Object.assign(record.state, { status: record.state.status === 'created' ? 'created' : 'exited', pid: 0, conmonPid: 0, exitCode: code, error: message });
@@ -209,6 +220,7 @@ export class ContainerService {
     const cleanup = Promise.all([
       this.deps.runtime.delete(record.id).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'runtime cleanup failed')),
       this.deps.rootfs.release(this.paths(record.id).dir).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'unmount failed')),
+      this.deps.networks?.detach(record).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'network cleanup failed')),
     ]).then(() => void this.cleanups.delete(record.id));
     this.cleanups.set(record.id, cleanup);
   }
@@ -278,7 +290,8 @@ export class ContainerService {
     this.registry.releaseName(old);
   }
 
-  async remove(ref: string, opts: { force: boolean }): Promise<void> {
+  /** `volumes` (`rm -v`, and always for `--rm` containers) also removes the container's anonymous volumes. */
+  async remove(ref: string, opts: { force: boolean; volumes?: boolean }): Promise<void> {
     const record = this.get(ref);
     if (isActive(record) || this.starting.has(record.id)) {
       if (!opts.force) {
@@ -292,7 +305,11 @@ export class ContainerService {
     this.registry.delete(record);
     this.premounts.delete(record.id);
     this.attachments.dropPending(record.id);
-    await this.deps.store.containers.delete(record.id);
+    await Promise.all([
+      this.deps.store.containers.delete(record.id),
+      this.deps.networks?.detach(record).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'network cleanup failed')),
+    ]);
+    await this.deps.mounts?.detach(record, (opts.volumes ?? false) || (record.hostConfig.AutoRemove ?? false));
     this.signals.removed(record.id, record.state.exitCode);
     // The record is gone, so nothing refers to the files any more: they go in the background
     // (and a crash before that is swept at the next start).

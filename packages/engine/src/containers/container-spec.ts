@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
 import { buildSpec, readFileInRoot, resolveUser } from '../runtime/index.js';
+import type { OciMount } from '../runtime/oci-spec.js';
+import type { NetworkAttachment } from '../networks/endpoint-plumbing.js';
 import type { ContainerRecord } from './container-record.js';
 
 export interface SpecContext {
@@ -11,8 +13,18 @@ export interface SpecContext {
   initPath: string;
 }
 
-/** Writes `config.json` into the bundle: the record's process under Docker's default confinement. */
-export async function writeContainerSpec(ctx: SpecContext, record: ContainerRecord, rootfs: string, bundle: string): Promise<void> {
+/**
+ * Writes `config.json` into the bundle: the record's process under Docker's default confinement.
+ * `mounts` are the container's volumes, binds and tmpfs (set up by the volumes module).
+ */
+export async function writeContainerSpec(
+  ctx: SpecContext,
+  record: ContainerRecord,
+  rootfs: string,
+  bundle: string,
+  mounts: OciMount[] = [],
+  network?: NetworkAttachment,
+): Promise<void> {
   const { config, hostConfig } = record;
   const user = await resolveUser(rootfs, config.User ?? '');
   const home = await homeOf(rootfs, user.uid);
@@ -26,6 +38,9 @@ export async function writeContainerSpec(ctx: SpecContext, record: ContainerReco
   }
   const spec = buildSpec({
     rootfs,
+    // the network's /etc files first, so a user's bind of the same path wins
+    mounts: [...(network?.mounts ?? []), ...mounts],
+    ...(network?.netns ? { netns: network.netns } : {}),
     args: [record.path, ...record.args],
     env,
     cwd: config.WorkingDir || '/',

@@ -1,6 +1,7 @@
 import type { ContainerInspect, ContainerSummary } from '@berth/sdk';
 import type { ContainerRecord } from './container-record.js';
 import { humanDuration } from './human-duration.js';
+import { toMountPoint } from '../volumes/mount-point.js';
 
 /** Where a container's files live, shown by `docker inspect`. */
 export interface ContainerPaths {
@@ -48,7 +49,7 @@ export function toSummary(record: ContainerRecord, image = record.imageRef): Con
     Status: statusText(record),
     HostConfig: { NetworkMode: String(record.hostConfig.NetworkMode ?? 'default') },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: (record.mounts ?? []).map(toMountPoint),
   };
 }
 
@@ -90,7 +91,7 @@ export function toInspect(record: ContainerRecord, paths: ContainerPaths, execId
       Name: 'overlay2',
       Data: { MergedDir: paths.rootfs, UpperDir: paths.upper, WorkDir: paths.work },
     },
-    Mounts: [],
+    Mounts: (record.mounts ?? []).map(toMountPoint),
     Config: record.config,
     NetworkSettings: {
       Bridge: '', SandboxID: '', SandboxKey: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,

@@ -10,6 +10,10 @@ describe('runCommand', () => {
     expect((await runCommand('sh', ['-c', 'echo $X $(pwd)'], { cwd: '/tmp', env: { X: 'y', PATH: '/usr/bin:/bin' } })).stdout).toBe('y /tmp\n');
   });
 
+  it('feeds the given input to stdin', async () => {
+    expect((await runCommand('cat', [], { input: 'hello\n' })).stdout).toBe('hello\n');
+  });
+
   it('rejects with the exit code and stderr of a failing command', async () => {
     const err = await runCommand('sh', ['-c', 'echo bad >&2; exit 3']).catch((e) => e);
     expect(err).toBeInstanceOf(CommandError);

@@ -24,6 +24,8 @@ export class CommandError extends Error {
 export interface CommandOptions {
   cwd?: string;
   env?: Record<string, string>;
+  /** Written to the command's stdin (otherwise stdin is empty). */
+  input?: string;
 }
 
 /**
@@ -38,12 +40,15 @@ export function runCommand(file: string, args: string[], opts: CommandOptions = 
 }
 
 function direct(file: string, args: string[], opts: CommandOptions): Promise<CommandResult> {
+  const { input, ...rest } = opts;
   return new Promise((resolve, reject) => {
-    execFile(file, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, ...opts }, (err, stdout, stderr) => {
+    const child = execFile(file, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, ...rest }, (err, stdout, stderr) => {
       if (!err) return resolve({ stdout, stderr });
       const code = typeof err.code === 'number' ? err.code : null;
       reject(new CommandError(`${file} ${args.join(' ')}: ${stderr.trim() || err.message}`, code, stdout, stderr));
     });
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -52,7 +57,8 @@ import json, subprocess, sys, threading
 lock = threading.Lock()
 def handle(req):
     try:
-        p = subprocess.run(req['argv'], cwd=req.get('cwd'), env=req.get('env'), stdin=subprocess.DEVNULL, capture_output=True)
+        io = {'input': req['input'].encode()} if req.get('input') is not None else {'stdin': subprocess.DEVNULL}
+        p = subprocess.run(req['argv'], cwd=req.get('cwd'), env=req.get('env'), capture_output=True, **io)
         res = {'id': req['id'], 'code': p.returncode, 'stdout': p.stdout.decode('utf-8', 'replace'), 'stderr': p.stderr.decode('utf-8', 'replace')}
     except Exception as e:
         res = {'id': req['id'], 'code': None, 'error': str(e), 'stdout': '', 'stderr': ''}
@@ -102,7 +108,8 @@ class CommandHelper {
     const label = `${file} ${args.join(' ')}`;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, label });
-      const request = { id, argv: [file, ...args], cwd: opts.cwd ?? null, env: opts.env ?? null };
+      if (this.pending.size === 1) this.hold(true);
+      const request = { id, argv: [file, ...args], cwd: opts.cwd ?? null, env: opts.env ?? null, input: opts.input ?? null };
       this.child.stdin!.write(JSON.stringify(request) + '\n');
     }).catch((err: Error) => {
       if (err instanceof CommandError) throw err;
@@ -115,9 +122,17 @@ class CommandHelper {
     const entry = this.pending.get(res.id);
     if (!entry) return;
     this.pending.delete(res.id);
+    if (this.pending.size === 0) this.hold(false);
     if (res.code === 0) entry.resolve({ stdout: res.stdout, stderr: res.stderr });
     else if (res.error !== undefined) entry.reject(new Error(res.error));
     else entry.reject(new CommandError(`${entry.label}: ${res.stderr.trim() || `exit status ${res.code}`}`, res.code, res.stdout, res.stderr));
+  }
+
+  /** The helper keeps the process alive only while a command is under way. */
+  private hold(on: boolean): void {
+    const out = this.child.stdout as unknown as { ref?: () => void; unref?: () => void } | null;
+    if (on) out?.ref?.();
+    else out?.unref?.();
   }
 
   private fail(err: Error): void {

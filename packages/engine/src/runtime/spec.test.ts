@@ -26,6 +26,11 @@ describe('buildSpec', () => {
     expect(spec.process.noNewPrivileges).toBe(false);
   });
 
+  it('joins a given network namespace, or shares the host one', () => {
+    expect(buildSpec(input({ netns: '/run/netns/x' }), host).linux.namespaces).toContainEqual({ type: 'network', path: '/run/netns/x' });
+    expect(buildSpec(input({ netns: 'host' }), host).linux.namespaces.map((n) => n.type)).not.toContain('network');
+  });
+
   it('masks and write-protects the kernel paths Docker does, with five namespaces', () => {
     const spec = buildSpec(input(), host);
     expect(spec.linux.maskedPaths).toEqual([...MASKED_PATHS]);
@@ -113,6 +118,13 @@ describe('buildSpec', () => {
     expect(spec.mounts.filter((m) => m.destination === '/dev/shm')).toEqual([
       { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['size=1g'] },
     ]);
+  });
+
+  it('mounts parents before children, whatever order the mounts come in', () => {
+    const bind = (destination: string) => ({ destination, type: 'bind', source: `/host${destination}`, options: ['rbind'] });
+    const spec = buildSpec(input({ mounts: [bind('/etc/hosts'), bind('/data/sub'), bind('/etc'), bind('/data')] }), host);
+    const user = spec.mounts.map((m) => m.destination).filter((d) => d.startsWith('/etc') || d.startsWith('/data'));
+    expect(user).toEqual(['/etc', '/data', '/etc/hosts', '/data/sub']);
   });
 });
 

@@ -26,6 +26,8 @@ export interface SpecInput {
   mounts?: OciMount[];
   /** Host path of a static init (tini-static): run as pid 1 from /sbin/docker-init. */
   init?: string;
+  /** Network namespace: a path to join, 'host' to share the host's; a new one when absent. */
+  netns?: string;
   /** cgroupfs path for runc, e.g. "/berth/<id>". */
   cgroupsPath: string;
   /** Extra device nodes (--device). */
@@ -116,7 +118,9 @@ export function buildSpec(input: SpecInput, host: HostInfo = hostInfo()): OciSpe
   if (input.init) {
     mounts.push({ destination: INIT_PATH, type: 'bind', source: input.init, options: ['rbind', 'ro', 'nosuid', 'nodev'] });
   }
-  for (const mount of input.mounts ?? []) {
+  // Parents before children (as dockerd sorts them), so a mount never hides one inside it.
+  const depth = (m: OciMount): number => m.destination.split('/').filter(Boolean).length;
+  for (const mount of [...(input.mounts ?? [])].sort((a, b) => depth(a) - depth(b))) {
     const dest = path.posix.normalize(mount.destination).replace(/(.)\/+$/, '$1');
     const at = mounts.findIndex((m) => m.destination === dest);
     if (at >= 0) mounts.splice(at, 1);
@@ -153,7 +157,11 @@ export function buildSpec(input: SpecInput, host: HostInfo = hostInfo()): OciSpe
     hostname: input.hostname,
     mounts,
     linux: {
-      namespaces: [{ type: 'mount' }, { type: 'network' }, { type: 'uts' }, { type: 'pid' }, { type: 'ipc' }],
+      namespaces: [
+        { type: 'mount' },
+        ...(input.netns === 'host' ? [] : [{ type: 'network' as const, ...(input.netns ? { path: input.netns } : {}) }]),
+        { type: 'uts' }, { type: 'pid' }, { type: 'ipc' },
+      ],
       devices,
       cgroupsPath: input.cgroupsPath,
       resources: { devices: deviceRules },

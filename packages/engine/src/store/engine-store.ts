@@ -37,6 +37,37 @@ export interface ContainerRow {
   data: string;
 }
 
+/** A volume of the local driver. */
+export interface VolumeRow {
+  name: string;
+  driver: string;
+  created: Date;
+  /** JSON object text, or null when the volume was created without labels. */
+  labels: string | null;
+  /** JSON object text of the driver options (`-o`), or null. */
+  options: string | null;
+}
+
+/** A network: the engine's full record as JSON plus the name kept unique. */
+export interface NetworkRow {
+  id: string;
+  name: string;
+  created: Date;
+  /** JSON of the engine's network record. */
+  data: string;
+}
+
+export interface NetworkTable {
+  /** Every network, oldest first. */
+  all(): Promise<NetworkRow[]>;
+  /** Throws EngineError CONFLICT when the id or the name is taken. */
+  insert(row: NetworkRow): Promise<void>;
+  /** Replaces the row with `row.id`; NOT_FOUND if absent. */
+  update(row: NetworkRow): Promise<void>;
+  /** Throws EngineError NOT_FOUND when there is no such network. */
+  delete(id: string): Promise<void>;
+}
+
 export interface ImageTable {
   /** Every image, oldest first. */
   all(): Promise<ImageRow[]>;
@@ -66,10 +97,21 @@ export interface ContainerTable {
   delete(id: string): Promise<void>;
 }
 
+export interface VolumeTable {
+  /** Every volume, by name. */
+  all(): Promise<VolumeRow[]>;
+  /** Throws EngineError CONFLICT when the name is taken. */
+  insert(row: VolumeRow): Promise<void>;
+  /** Throws EngineError NOT_FOUND when there is no such volume. */
+  delete(name: string): Promise<void>;
+}
+
 export interface EngineStore {
   readonly images: ImageTable;
   readonly tags: TagTable;
   readonly containers: ContainerTable;
+  readonly volumes: VolumeTable;
+  readonly networks: NetworkTable;
   /** Closes the database; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -222,3 +222,35 @@ describe('migrate', () => {
     expect(inline && words(JSON.parse(inline))).toBe(words(schema));
   });
 });
+
+describe('the volume table', () => {
+  it('round-trips volumes, refuses a taken name and a missing delete', async () => {
+    store = await openStore(join(root, 'data'));
+    const row = { name: 'data', driver: 'local', created: new Date('2026-12-04T07:00:00Z'), labels: '{"a":"b"}', options: null };
+    await store.volumes.insert({ ...row, name: 'zz', labels: null, options: '{"type":"tmpfs","device":"tmpfs"}' });
+    await store.volumes.insert(row);
+    expect(await code(store.volumes.insert(row))).toBe('CONFLICT');
+    expect((await store.volumes.all()).map((v) => v.name)).toEqual(['data', 'zz']);
+    expect((await store.volumes.all())[0]).toEqual(row);
+    await store.volumes.delete('data');
+    expect(await code(store.volumes.delete('data'))).toBe('NOT_FOUND');
+    await store.close();
+    store = await openStore(join(root, 'data'));
+    expect(await store.volumes.all()).toEqual([{ ...row, name: 'zz', labels: null, options: '{"type":"tmpfs","device":"tmpfs"}' }]);
+  });
+});
+
+describe('the network table', () => {
+  it('round-trips networks, refuses a taken name and a missing update or delete', async () => {
+    store = await openStore(join(root, 'data'));
+    const row = { id: hex(7), name: 'appnet', created: new Date('2026-12-04T07:00:00Z'), data: '{"subnet":"10.1.0.0/16"}' };
+    await store.networks.insert(row);
+    expect(await code(store.networks.insert({ ...row, id: hex(8) }))).toBe('CONFLICT');
+    await store.networks.update({ ...row, data: '{"subnet":"10.2.0.0/16"}' });
+    expect(await store.networks.all()).toEqual([{ ...row, data: '{"subnet":"10.2.0.0/16"}' }]);
+    expect(await code(store.networks.update({ ...row, id: hex(9) }))).toBe('NOT_FOUND');
+    await store.networks.delete(row.id);
+    expect(await code(store.networks.delete(row.id))).toBe('NOT_FOUND');
+    expect(await store.networks.all()).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { EngineError } from '../errors.js';
-import type { ContainerRow, ContainerTable, EngineStore, ImageRow, ImageTable, TagRow, TagTable } from './engine-store.js';
+import type { ContainerRow, ContainerTable, EngineStore, ImageRow, ImageTable, TagRow, TagTable, VolumeRow, VolumeTable, NetworkRow, NetworkTable } from './engine-store.js';
 import { Prisma, PrismaClient } from './generated/client.js';
 import { migrate, type MigrateOptions } from './migrate.js';
 
@@ -33,11 +33,15 @@ class PrismaStore implements EngineStore {
   readonly images: ImageTable;
   readonly tags: TagTable;
   readonly containers: ContainerTable;
+  readonly volumes: VolumeTable;
+  readonly networks: NetworkTable;
 
   constructor(private readonly prisma: PrismaClient) {
     this.images = imageTable(prisma);
     this.tags = tagTable(prisma);
     this.containers = containerTable(prisma);
+    this.volumes = volumeTable(prisma);
+    this.networks = networkTable(prisma);
   }
 
   async close(): Promise<void> {
@@ -113,6 +117,52 @@ function containerTable(prisma: PrismaClient): ContainerTable {
         await notFound(prisma.container.delete({ where: { id } }), `no such container: ${id}`);
       }),
   };
+}
+
+function volumeTable(prisma: PrismaClient): VolumeTable {
+  return {
+    all: () => run('list volumes', () => prisma.volume.findMany({ orderBy: { name: 'asc' } })),
+    insert: (row: VolumeRow) =>
+      run(`create volume ${row.name}`, async () => {
+        try {
+          await prisma.volume.create({ data: row });
+        } catch (err) {
+          if (!isCode(err, 'P2002')) throw err;
+          throw new EngineError('CONFLICT', `volume ${row.name} already exists`, { cause: err });
+        }
+      }),
+    delete: (name: string) =>
+      run(`delete volume ${name}`, async () => {
+        await notFound(prisma.volume.delete({ where: { name } }), `get ${name}: no such volume`);
+      }),
+  };
+}
+
+function networkTable(prisma: PrismaClient): NetworkTable {
+  return {
+    all: () => run('list networks', () => prisma.network.findMany({ orderBy: [{ created: 'asc' }, { id: 'asc' }] })),
+    insert: (row: NetworkRow) =>
+      run(`create network ${row.name}`, async () => {
+        await unique(prisma.network.create({ data: row }), `network with name ${row.name} already exists`);
+      }),
+    update: (row: NetworkRow) =>
+      run(`save network ${row.name}`, async () => {
+        await notFound(prisma.network.update({ where: { id: row.id }, data: row }), `network ${row.name} not found`);
+      }),
+    delete: (id: string) =>
+      run(`delete network ${id}`, async () => {
+        await notFound(prisma.network.delete({ where: { id } }), `network ${id} not found`);
+      }),
+  };
+}
+
+/** P2002 is Prisma's "unique constraint failed". */
+async function unique<T>(query: Promise<T>, message: string): Promise<T> {
+  try {
+    return await query;
+  } catch (err) {
+    throw isCode(err, 'P2002') ? new EngineError('CONFLICT', message, { cause: err }) : err;
+  }
 }
 
 /** P2025 is Prisma's "the record to update or delete does not exist". */

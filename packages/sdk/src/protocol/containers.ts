@@ -1,5 +1,7 @@
 /** Docker Engine API shapes for containers (the subset berthd serves). */
 
+import type { Mount } from './volumes.js';
+
 export interface ContainerConfig {
   Hostname?: string;
   Domainname?: string;
@@ -30,6 +32,12 @@ export interface RestartPolicy {
 
 export interface HostConfig {
   Binds?: string[] | null;
+  Mounts?: Mount[] | null;
+  /** `--tmpfs`: container path → mount options. */
+  Tmpfs?: Record<string, string> | null;
+  /** `--volumes-from`: `container[:ro|rw]`. */
+  VolumesFrom?: string[] | null;
+  VolumeDriver?: string;
   NetworkMode?: string;
   RestartPolicy?: RestartPolicy;
   AutoRemove?: boolean;

@@ -32,3 +32,13 @@ export type Tag = Prisma.TagModel
  * A container: its full engine record as JSON, plus the columns that must stay unique.
  */
 export type Container = Prisma.ContainerModel
+/**
+ * Model Volume
+ * A named volume of the local driver; its files live under <dataRoot>/volumes/<name>/_data.
+ */
+export type Volume = Prisma.VolumeModel
+/**
+ * Model Network
+ * A network: its full engine record as JSON, plus the name kept unique.
+ */
+export type Network = Prisma.NetworkModel

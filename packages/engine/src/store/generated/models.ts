@@ -11,4 +11,6 @@
 export type * from './models/Image.js'
 export type * from './models/Tag.js'
 export type * from './models/Container.js'
+export type * from './models/Volume.js'
+export type * from './models/Network.js'
 export type * from './commonInputTypes.js'

@@ -399,7 +399,9 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 export const ModelName = {
   Image: 'Image',
   Tag: 'Tag',
-  Container: 'Container'
+  Container: 'Container',
+  Volume: 'Volume',
+  Network: 'Network'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -415,7 +417,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "image" | "tag" | "container"
+    modelProps: "image" | "tag" | "container" | "volume" | "network"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -641,6 +643,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Volume: {
+      payload: Prisma.$VolumePayload<ExtArgs>
+      fields: Prisma.VolumeFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.VolumeFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.VolumeFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>
+        }
+        findFirst: {
+          args: Prisma.VolumeFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.VolumeFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>
+        }
+        findMany: {
+          args: Prisma.VolumeFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>[]
+        }
+        create: {
+          args: Prisma.VolumeCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>
+        }
+        createMany: {
+          args: Prisma.VolumeCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.VolumeCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>[]
+        }
+        delete: {
+          args: Prisma.VolumeDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>
+        }
+        update: {
+          args: Prisma.VolumeUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>
+        }
+        deleteMany: {
+          args: Prisma.VolumeDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.VolumeUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.VolumeUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>[]
+        }
+        upsert: {
+          args: Prisma.VolumeUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$VolumePayload>
+        }
+        aggregate: {
+          args: Prisma.VolumeAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateVolume>
+        }
+        groupBy: {
+          args: Prisma.VolumeGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.VolumeGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.VolumeCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.VolumeCountAggregateOutputType> | number
+        }
+      }
+    }
+    Network: {
+      payload: Prisma.$NetworkPayload<ExtArgs>
+      fields: Prisma.NetworkFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NetworkFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NetworkFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>
+        }
+        findFirst: {
+          args: Prisma.NetworkFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NetworkFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>
+        }
+        findMany: {
+          args: Prisma.NetworkFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>[]
+        }
+        create: {
+          args: Prisma.NetworkCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>
+        }
+        createMany: {
+          args: Prisma.NetworkCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NetworkCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>[]
+        }
+        delete: {
+          args: Prisma.NetworkDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>
+        }
+        update: {
+          args: Prisma.NetworkUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>
+        }
+        deleteMany: {
+          args: Prisma.NetworkDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NetworkUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NetworkUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>[]
+        }
+        upsert: {
+          args: Prisma.NetworkUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NetworkPayload>
+        }
+        aggregate: {
+          args: Prisma.NetworkAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNetwork>
+        }
+        groupBy: {
+          args: Prisma.NetworkGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NetworkGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NetworkCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NetworkCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -706,6 +856,27 @@ export const ContainerScalarFieldEnum = {
 } as const
 
 export type ContainerScalarFieldEnum = (typeof ContainerScalarFieldEnum)[keyof typeof ContainerScalarFieldEnum]
+
+
+export const VolumeScalarFieldEnum = {
+  name: 'name',
+  driver: 'driver',
+  created: 'created',
+  labels: 'labels',
+  options: 'options'
+} as const
+
+export type VolumeScalarFieldEnum = (typeof VolumeScalarFieldEnum)[keyof typeof VolumeScalarFieldEnum]
+
+
+export const NetworkScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  created: 'created',
+  data: 'data'
+} as const
+
+export type NetworkScalarFieldEnum = (typeof NetworkScalarFieldEnum)[keyof typeof NetworkScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -918,6 +1089,8 @@ export type GlobalOmitConfig = {
   image?: Prisma.ImageOmit
   tag?: Prisma.TagOmit
   container?: Prisma.ContainerOmit
+  volume?: Prisma.VolumeOmit
+  network?: Prisma.NetworkOmit
 }
 
 /* Types for Logging */

@@ -53,7 +53,9 @@ export const AnyNull = runtime.AnyNull
 export const ModelName = {
   Image: 'Image',
   Tag: 'Tag',
-  Container: 'Container'
+  Container: 'Container',
+  Volume: 'Volume',
+  Network: 'Network'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -98,6 +100,27 @@ export const ContainerScalarFieldEnum = {
 } as const
 
 export type ContainerScalarFieldEnum = (typeof ContainerScalarFieldEnum)[keyof typeof ContainerScalarFieldEnum]
+
+
+export const VolumeScalarFieldEnum = {
+  name: 'name',
+  driver: 'driver',
+  created: 'created',
+  labels: 'labels',
+  options: 'options'
+} as const
+
+export type VolumeScalarFieldEnum = (typeof VolumeScalarFieldEnum)[keyof typeof VolumeScalarFieldEnum]
+
+
+export const NetworkScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  created: 'created',
+  data: 'data'
+} as const
+
+export type NetworkScalarFieldEnum = (typeof NetworkScalarFieldEnum)[keyof typeof NetworkScalarFieldEnum]
 
 
 export const SortOrder = {

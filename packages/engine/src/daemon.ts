@@ -3,16 +3,24 @@ import fs from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { archiveRoutes } from './api/compat/archive.js';
 import { containerRoutes } from './api/compat/containers.js';
 import { execRoutes } from './api/compat/exec.js';
 import { imageRoutes } from './api/compat/images.js';
 import { transferRoutes } from './api/compat/transfers.js';
+import { volumeRoutes } from './api/compat/volumes.js';
+import { networkRoutes } from './api/compat/networks.js';
+import { NetworkService } from './networks/network-service.js';
 import { RegistryAccess } from './images/registry-access.js';
 import { systemRoutes } from './api/compat/system.js';
 import { Router } from './api/router.js';
 import { createApiServer, listenUnix } from './api/server.js';
 import type { EngineConfig } from './config.js';
 import { writeContainerSpec } from './containers/container-spec.js';
+import { exportContainer } from './containers/container-export.js';
+import { ContainerArchive } from './containers/container-archive.js';
+import { openContainerRoot } from './containers/container-root.js';
+import { type ContainerRecord, isActive } from './containers/container-record.js';
 import { ContainerService } from './containers/container-service.js';
 import { ExecService } from './containers/exec-service.js';
 import { BlobStore } from './content/blob-store.js';
@@ -20,9 +28,12 @@ import { ImageService } from './images/image-service.js';
 import { EngineRuntime, runtimeLayout } from './runtime/engine-runtime.js';
 import { resolveUser } from './runtime/index.js';
 import { LayerStore } from './snapshots/layer-store.js';
-import { prepareRootfs, releaseRootfs, removeRootfs } from './snapshots/rootfs.js';
+import { openRootfsView, openRootfsWritable, prepareRootfs, releaseRootfs, removeRootfs } from './snapshots/rootfs.js';
 import { openStore } from './store/prisma-store.js';
 import { readHostFacts } from './system/host-facts.js';
+import { ContainerMounts } from './volumes/container-mounts.js';
+import { systemVolumeHost } from './volumes/volume-host.js';
+import { VolumeService } from './volumes/volume-service.js';
 
 export interface Daemon {
   close(): Promise<void>;
@@ -57,10 +68,35 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   const bundleOf = (id: string): string => path.join(config.dataRoot, 'containers', id);
   const runtime = new EngineRuntime({ runtime: config.runtime, conmon: config.conmon, layout: runtimeLayout(config.execRoot), bundleOf });
   await runtime.init();
+  // Names this instance's cgroup parent, bridges, iptables chains and network namespaces.
+  const instanceTag = createHash('sha256').update(config.dataRoot).digest('hex').slice(0, 8);
   const specContext = {
-    cgroupParent: `/berth-${createHash('sha256').update(config.dataRoot).digest('hex').slice(0, 8)}`,
+    cgroupParent: `/berth-${instanceTag}`,
     initPath: INIT_BINARY,
   };
+  const networks = new NetworkService({
+    tag: instanceTag,
+    ...(config.bridge ? { defaultBridge: config.bridge } : {}),
+    execRoot: config.execRoot,
+    containerDir: bundleOf,
+    store: store.networks,
+    containers: () => containers!,
+    logger: logger.child({ component: 'networks' }),
+  });
+  await networks.init();
+  const volumes = new VolumeService({
+    root: path.join(config.dataRoot, 'volumes'),
+    table: store.volumes,
+    containersUsing: (name) => (containers?.all() ?? [])
+      .filter((r) => r.mounts?.some((m) => m.type === 'volume' && m.name === name))
+      .map((r) => ({ id: r.id, running: isActive(r) })),
+    host: systemVolumeHost,
+    logger: logger.child({ component: 'volumes' }),
+  });
+  await volumes.init();
+  const mounts = new ContainerMounts({ volumes, findContainer: (ref) => containers!.get(ref), logger: logger.child({ component: 'volumes' }) });
+  // Volumes with mount options stay mounted while a container using them runs.
+  const unmountWhenStopped = (record: ContainerRecord): void => void containers!.signals.whenStopped(record.id).then(() => mounts.stopped(record));
   containers = new ContainerService({
     dataRoot: config.dataRoot,
     store,
@@ -81,10 +117,20 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
       release: releaseRootfs,
       remove: removeRootfs,
     },
-    writeSpec: (record, rootfs, bundle) => writeContainerSpec(specContext, record, rootfs, bundle),
+    writeSpec: async (record, rootfs, bundle, network) => {
+      unmountWhenStopped(record);
+      await writeContainerSpec(specContext, record, rootfs, bundle, await mounts.prepare(record, rootfs), network);
+    },
+    networks,
+    mounts,
     logger: logger.child({ component: 'containers' }),
   });
   await containers.init();
+  await networks.reconcile();
+  for (const record of containers.all()) {
+    if (isActive(record)) unmountWhenStopped(record);
+    else await mounts.stopped(record);
+  }
   const execs = new ExecService(containers, runtime, (id, user) => resolveUser(path.join(bundleOf(id), 'merged'), user));
 
   const router = new Router();
@@ -94,8 +140,24 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   const registries = new RegistryAccess(config.registries);
   imageRoutes(router, images, registries);
   transferRoutes(router, images, registries);
-  containerRoutes(router, containers, execs, runtime);
+  const exportDeps = {
+    find: (ref: string) => service.get(ref),
+    dir: (id: string) => service.paths(id).dir,
+    lowerDirs: (imageId: string) => images.lowerDirs(images.resolve(imageId)),
+    openRootfs: (lowerDirs: string[], dir: string) => openRootfsView({ lowerDirs, dir }),
+  };
+  containerRoutes(router, containers, execs, runtime, (ref) => exportContainer(exportDeps, ref), {
+    inspect: (record) => networks.inspectView(record),
+    summary: (record) => networks.summaryView(record),
+  });
+  const rootDeps = {
+    ...exportDeps,
+    openWritable: (lowerDirs: string[], dir: string) => openRootfsWritable({ lowerDirs, dir }),
+  };
+  archiveRoutes(router, new ContainerArchive({ find: exportDeps.find, openRoot: (record, writable) => openContainerRoot(rootDeps, record, writable) }));
+  networkRoutes(router, networks);
   execRoutes(router, execs);
+  volumeRoutes(router, volumes);
 
   const servers: http.Server[] = [];
   for (const host of config.hosts) {
@@ -111,6 +173,7 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
         s.close(() => resolve());
         s.closeAllConnections();
       })));
+      await networks.close().catch((err) => logger.warn({ err }, 'network cleanup at shutdown failed'));
       await store.close();
     },
   };

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { HTTP_STATUS, isSdkError, type ProgressMessage } from '@berth/sdk';
 import { EngineError } from '../errors.js';
 
@@ -13,6 +15,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendEmpty(res: ServerResponse, status = 204): void {
   res.writeHead(status, { 'Content-Length': 0 });
   res.end();
+}
+
+/**
+ * Streams a tar archive (`docker save`, `docker export`). A failure after the first byte cuts the
+ * connection, so the CLI reports it; a client that goes away destroys `archive`, which stops its producer.
+ */
+export async function sendTar(res: ServerResponse, archive: Readable): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  try {
+    await pipeline(archive, res);
+  } catch {
+    res.destroy();
+  }
 }
 
 /** Maps any error to the status table and a `{"message": ...}` body; never leaks a stack trace. */

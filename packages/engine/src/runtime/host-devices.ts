@@ -1,19 +1,10 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { deviceMajor, deviceMinor } from '../system/device-number.js';
 import type { OciDevice } from './oci-spec.js';
 
 /** Directories under /dev whose nodes belong to the container, not the host. */
 const SKIP = new Set(['/dev/pts', '/dev/shm', '/dev/mqueue', '/dev/fd', '/dev/console', '/dev/ptmx']);
-
-function major(rdev: number): number {
-  const dev = BigInt(rdev);
-  return Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
-}
-
-function minor(rdev: number): number {
-  const dev = BigInt(rdev);
-  return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn & 0xffffffffn));
-}
 
 /**
  * The character and block devices under `root` (default /dev), as --privileged exposes them.
@@ -42,8 +33,8 @@ export function listHostDevices(root = '/dev', depth = 3): OciDevice[] {
       out.push({
         type: st.isCharacterDevice() ? 'c' : 'b',
         path: full,
-        major: major(st.rdev),
-        minor: minor(st.rdev),
+        major: deviceMajor(st.rdev),
+        minor: deviceMinor(st.rdev),
         fileMode: st.mode & 0o7777,
         uid: st.uid,
         gid: st.gid,

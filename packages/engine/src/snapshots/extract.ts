@@ -7,7 +7,7 @@ import { EngineError } from '../errors.js';
 import { entryComponents, entryError, whiteoutMarker } from './entry-name.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
 import { LayerStream } from './layer-stream.js';
-import { LayerTree, type EntryMeta } from './layer-tree.js';
+import { LayerTree, type EntryMeta, type SpecialKind } from './layer-tree.js';
 
 export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
 
@@ -40,11 +40,38 @@ const SYSTEM_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'E
  * Bad archives fail with INVALID_ARGUMENT naming the entry.
  */
 export async function extractLayer(source: Readable, dest: string, limits: Partial<ExtractLimits> = {}): Promise<ExtractResult> {
-  const max: ExtractLimits = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
   const root = path.resolve(dest);
   await assertFreshDir(root);
-  const layer = new LayerStream(source, max.maxBytes);
   const tree = new LayerTree(root);
+  const layer = await unpackTar(source, tree, limits);
+  return { diffId: layer.diffId(), size: tree.bytes, compressed: layer.compressed };
+}
+
+/**
+ * Where unpacked entries are written: a fresh layer directory ({@link LayerTree}) or an existing directory
+ * reached through a handle (`docker cp`). Names arrive checked and split into components; a writer without
+ * `whiteout` takes OCI whiteout markers as the ordinary files they are outside layers.
+ */
+export interface EntryWriter {
+  file(parts: string[], label: string, meta: EntryMeta, content: AsyncIterable<Buffer>): Promise<number>;
+  directory(parts: string[], label: string, meta: EntryMeta): Promise<void>;
+  symlink(parts: string[], label: string, target: string, meta: EntryMeta): Promise<void>;
+  hardlink(parts: string[], label: string, target: string[]): Promise<void>;
+  special(parts: string[], label: string, kind: SpecialKind, dev: [number, number], meta: EntryMeta): Promise<void>;
+  whiteout?(parts: string[], label: string): Promise<void>;
+  opaque?(markerParts: string[], label: string): Promise<void>;
+  /** Called once every entry is written. */
+  finish(): Promise<void>;
+}
+
+/**
+ * Reads a tar stream (plain or gzip) entry by entry into `writer`, under the rules of SECURITY.md: names are
+ * checked (no `..`, NUL or absolute escapes), the limits bound size, entries, paths and extended headers.
+ * Bad archives fail with INVALID_ARGUMENT naming the entry. Returns the stream, which knows its digest.
+ */
+export async function unpackTar(source: Readable, writer: EntryWriter, limits: Partial<ExtractLimits> = {}): Promise<LayerStream> {
+  const max: ExtractLimits = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
+  const layer = new LayerStream(source, max.maxBytes);
   const parser = tar.extract();
   let entries = 0;
   let headerEnd = 0;
@@ -55,7 +82,7 @@ export async function extractLayer(source: Readable, dest: string, limits: Parti
       entries += 1;
       if (entries > max.maxEntries) throw entryError(label, `is one more than the limit of ${max.maxEntries} entries`);
       headerEnd = checkExtendedHeaders(header, headerEnd, max.maxPaxHeaderBytes);
-      await unpackEntry(tree, header, content as unknown as EntryContent, max);
+      await unpackEntry(writer, header, content as unknown as EntryContent, max);
     };
     unpack().then(
       () => next(),
@@ -68,22 +95,23 @@ export async function extractLayer(source: Readable, dest: string, limits: Parti
     if (err instanceof EngineError || layer.isSourceError(err)) throw err;
     throw new EngineError('INVALID_ARGUMENT', `layer is not a valid tar archive: ${(err as Error).message}`, { cause: err });
   }
-  await tree.finish();
-  return { diffId: layer.diffId(), size: tree.bytes, compressed: layer.compressed };
+  await writer.finish();
+  return layer;
 }
 
-async function unpackEntry(tree: LayerTree, header: TarHeader, content: EntryContent, max: ExtractLimits): Promise<void> {
+async function unpackEntry(tree: EntryWriter, header: TarHeader, content: EntryContent, max: ExtractLimits): Promise<void> {
   const label = header.name;
   const parts = entryComponents(header.name, max);
   const type = header.type;
   const isFile = type === 'file' || type === 'contiguous-file';
-  const marker = whiteoutMarker(parts, label);
+  const marking = marksWhiteouts(tree) ? tree : null;
+  const marker = marking ? whiteoutMarker(parts, label) : null;
   if (!isFile || marker) await drain(content);
   if (marker?.kind === 'aufs-meta') return;
-  if (marker) {
+  if (marker && marking) {
     if (!isFile) throw entryError(label, 'is a whiteout marker but not a regular file');
-    if (marker.kind === 'opaque') return tree.opaque(parts, label);
-    return tree.whiteout([...parts.slice(0, -1), marker.target], label);
+    if (marker.kind === 'opaque') return marking.opaque(parts, label);
+    return marking.whiteout([...parts.slice(0, -1), marker.target], label);
   }
   if (parts.length === 0 && type !== 'directory') throw entryError(label, 'would replace the layer root');
   const meta = entryMeta(header, label);
@@ -107,6 +135,10 @@ async function unpackEntry(tree: LayerTree, header: TarHeader, content: EntryCon
     default:
       throw entryError(label, `has an unsupported type (${type ?? 'unknown'})`);
   }
+}
+
+function marksWhiteouts(writer: EntryWriter): writer is EntryWriter & Required<Pick<EntryWriter, 'whiteout' | 'opaque'>> {
+  return writer.whiteout !== undefined && writer.opaque !== undefined;
 }
 
 /** Checks the bytes of PAX / GNU long-name headers in front of this entry; returns where the next header starts. */

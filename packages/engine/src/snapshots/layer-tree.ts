@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { chmod, link, lchown, lstat, lutimes, mkdir, open, rm, symlink } from 'node:fs/promises';
+import { type FileHandle, chmod, link, lchown, lstat, lutimes, mkdir, open, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { entryError } from './entry-name.js';
 import { writeOverlayMarks, type OverlayMark } from './overlay-marks.js';
 
 const run = promisify(execFile);
-const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+export const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /** Ownership, permission bits and times of one entry, as the tar header gives them. */
 export interface EntryMeta {
@@ -58,23 +58,7 @@ export class LayerTree {
   /** Writes a regular file from its content, exclusively and without following links; returns its size. */
   async file(parts: string[], label: string, meta: EntryMeta, content: AsyncIterable<Buffer>): Promise<number> {
     await this.replace(parts, label, false);
-    const handle = await open(this.abs(parts), CREATE_FILE, 0o600);
-    let size = 0;
-    try {
-      for await (const chunk of content) {
-        let offset = 0;
-        while (offset < chunk.length) {
-          const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-          offset += bytesWritten;
-        }
-        size += chunk.length;
-      }
-      await handle.chown(meta.uid, meta.gid);
-      await handle.chmod(meta.mode & 0o7777);
-      await handle.utimes(meta.atime, meta.mtime);
-    } finally {
-      await handle.close();
-    }
+    const size = await fillFile(await open(this.abs(parts), CREATE_FILE, 0o600), content, meta);
     this.bytes += size;
     return size;
   }
@@ -184,6 +168,28 @@ export class LayerTree {
     for (const key of this.opaques.keys()) if (gone(key)) this.opaques.delete(key);
     for (const key of this.whiteouts.keys()) if (key.startsWith(under)) this.whiteouts.delete(key);
   }
+}
+
+/** Writes `content` into the new file open as `handle`, then its owner, mode and times; closes it and returns its size. */
+export async function fillFile(handle: FileHandle, content: AsyncIterable<Buffer>, meta: EntryMeta): Promise<number> {
+  let size = 0;
+  try {
+    for await (const chunk of content) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+        offset += bytesWritten;
+      }
+      size += chunk.length;
+    }
+    // Owner first: chown clears the set-id bits that chmod then sets.
+    await handle.chown(meta.uid, meta.gid);
+    await handle.chmod(meta.mode & 0o7777);
+    await handle.utimes(meta.atime, meta.mtime);
+  } finally {
+    await handle.close();
+  }
+  return size;
 }
 
 async function lstatOrNull(file: string): Promise<Awaited<ReturnType<typeof lstat>> | null> {

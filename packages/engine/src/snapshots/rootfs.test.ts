@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../errors.js';
 import { LayerStore } from './layer-store.js';
-import { isMounted, prepareRootfs, releaseRootfs, removeRootfs } from './rootfs.js';
+import { isMounted, openRootfsView, openRootfsWritable, prepareRootfs, releaseRootfs, removeRootfs } from './rootfs.js';
 import { makeTar, type FixtureEntry } from './tar-fixtures.js';
 
 let base: string;
@@ -125,5 +125,73 @@ describe('container root filesystems on overlayfs', () => {
     expect(await readdir(lower)).toEqual(['keep.txt']);
     await removeRootfs(container);
     await releaseRootfs(path.join(base, 'never-created'));
+  });
+
+  it('opens a read-only view of a stopped container without mounting anything on the host', async () => {
+    const lower = await layerDir('lower', { 'kept.txt': 'k', 'gone.txt': 'g' });
+    const merged = await prepareRootfs({ lowerDirs: [lower], dir: container });
+    await writeFile(path.join(merged, 'new.txt'), 'n');
+    await unlink(path.join(merged, 'gone.txt'));
+    await releaseRootfs(container);
+
+    const view = await openRootfsView({ lowerDirs: [lower], dir: container });
+    try {
+      const root = `/proc/self/fd/${view.fd}`;
+      expect((await readdir(root)).sort()).toEqual(['kept.txt', 'new.txt']);
+      expect(await readFile(path.join(root, 'new.txt'), 'utf8')).toBe('n');
+      await expect(writeFile(path.join(root, 'other.txt'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
+      expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(base);
+      expect(await readdir(merged)).toEqual([]);
+    } finally {
+      await view.close();
+    }
+  });
+
+  it('views a running container through its own mount, which outlives an unmount on the host', async () => {
+    const lower = await layerDir('lower', { 'kept.txt': 'k' });
+    const merged = await prepareRootfs({ lowerDirs: [lower], dir: container });
+    const view = await openRootfsView({ lowerDirs: [lower], dir: container });
+    try {
+      const root = `/proc/self/fd/${view.fd}`;
+      await writeFile(path.join(merged, 'live.txt'), 'written after the view was opened');
+      expect((await readdir(root)).sort()).toEqual(['kept.txt', 'live.txt']);
+      await releaseRootfs(container);
+      expect(await readFile(path.join(root, 'live.txt'), 'utf8')).toBe('written after the view was opened');
+    } finally {
+      await view.close();
+    }
+  });
+
+  it('opens a writable view of a stopped container with a work dir of its own', async () => {
+    const lower = await layerDir('lower', { 'etc/kept.txt': 'k' });
+    await prepareRootfs({ lowerDirs: [lower], dir: container });
+    await releaseRootfs(container);
+    const workBefore = execFileSync('ls', ['-laR', path.join(container, 'work')]).toString();
+
+    const view = await openRootfsWritable({ lowerDirs: [lower], dir: container });
+    try {
+      await writeFile(`/proc/self/fd/${view.root.fd}/etc/copied.txt`, 'c');
+      expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(base);
+    } finally {
+      await view.release();
+    }
+    expect(await readFile(path.join(container, 'upper', 'etc', 'copied.txt'), 'utf8')).toBe('c');
+    expect(await readFile(path.join(lower, 'etc', 'kept.txt'), 'utf8')).toBe('k');
+    expect(await readdir(lower, { recursive: true })).not.toContain('etc/copied.txt');
+    // The container's own work dir was left alone, and the view's is gone.
+    expect(execFileSync('ls', ['-laR', path.join(container, 'work')]).toString()).toBe(workBefore);
+    expect((await readdir(container)).filter((name) => name.startsWith('cp-work'))).toEqual([]);
+  });
+
+  it('views a container of an image without layers', async () => {
+    await prepareRootfs({ lowerDirs: [], dir: container });
+    await writeFile(path.join(container, 'upper', 'only.txt'), 'o');
+    await releaseRootfs(container);
+    const view = await openRootfsView({ lowerDirs: [], dir: container });
+    try {
+      expect(await readdir(`/proc/self/fd/${view.fd}`)).toEqual(['only.txt']);
+    } finally {
+      await view.close();
+    }
   });
 });

@@ -1,8 +1,8 @@
-import { chmod, mkdir, readFile, realpath, rm } from 'node:fs/promises';
+import { type FileHandle, chmod, mkdir, mkdtemp, readFile, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../errors.js';
 import { runCommand } from '../process/command.js';
-
+import { type OverlayMount, openPrivateMount } from './private-mount.js';
 
 /** The kernel copies mount data into one page, NUL included. */
 const MAX_MOUNT_DATA = 4095;
@@ -25,17 +25,8 @@ export async function prepareRootfs(opts: RootfsOptions): Promise<string> {
   await chmod(upper, 0o755);
   if (await isMounted(merged)) return merged;
   let lowers = opts.lowerDirs.map((lower) => path.resolve(lower));
-  if (lowers.length === 0) {
-    const empty = path.join(dir, 'empty');
-    await mkdir(empty, { recursive: true });
-    lowers = [empty];
-  }
-  for (const p of [...lowers, upper, work]) {
-    if (UNSAFE_OVERLAY_PATH.test(p)) {
-      throw new EngineError('INVALID_ARGUMENT', `overlay path ${JSON.stringify(p)} contains a character overlayfs treats as a separator`);
-    }
-  }
-  const { options, cwd } = overlayOptions(lowers, upper, work);
+  if (lowers.length === 0) lowers = [await emptyLayer(dir)];
+  const { options, cwd } = overlayOptions(lowers, { upper, work });
   try {
     await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', options, merged], { cwd });
   } catch (err) {
@@ -43,6 +34,63 @@ export async function prepareRootfs(opts: RootfsOptions): Promise<string> {
     throw new EngineError('INTERNAL', `mounting the overlay root filesystem at ${merged} failed: ${detail}`, { cause: err });
   }
   return merged;
+}
+
+/**
+ * Opens a read-only view of what the container sees as a directory handle: its `upper/` (when it has one)
+ * stacked over the image layers, so files it deleted stay hidden. The view is mounted privately (see
+ * {@link openPrivateMount}) and never uses `work/`, so it can sit beside the container's own mount; a
+ * mounted `merged/` (a running container) is used as it is. Closing the handle releases the view.
+ */
+export async function openRootfsView(opts: RootfsOptions): Promise<FileHandle> {
+  const dir = path.resolve(opts.dir);
+  const layers = opts.lowerDirs.map((lower) => path.resolve(lower));
+  const upper = path.join(dir, 'upper');
+  if (await isDirectory(upper)) layers.unshift(upper);
+  // Without an upper dir, overlayfs wants two lower dirs at least.
+  if (layers.length < 2) layers.push(await emptyLayer(dir));
+  return openPrivateMount(path.join(dir, 'merged'), overlayOptions(layers));
+}
+
+/** A view of a root filesystem open as a directory handle, and how to let go of it. */
+export interface RootfsView {
+  root: FileHandle;
+  /** Closes `root` and cleans up after the view; every other handle into it must be closed first. */
+  release(): Promise<void>;
+}
+
+/**
+ * Opens a writable view of the container's root, for `docker cp` into a container that does not run: its
+ * `upper/` over the image layers, mounted privately as {@link openRootfsView} does; a mounted `merged/` (a
+ * created container's) is used as it is. The view has a work dir of its own, since overlayfs empties its work
+ * dir when it mounts, which would break a mount of the container's own (a start meanwhile) or another view.
+ */
+export async function openRootfsWritable(opts: RootfsOptions): Promise<RootfsView> {
+  const dir = path.resolve(opts.dir);
+  const [upper, merged] = [path.join(dir, 'upper'), path.join(dir, 'merged')];
+  for (const sub of [upper, merged]) await mkdir(sub, { recursive: true });
+  const lowers = opts.lowerDirs.map((lower) => path.resolve(lower));
+  if (lowers.length === 0) lowers.push(await emptyLayer(dir));
+  const work = await mkdtemp(path.join(dir, 'cp-work-'));
+  const removeWork = (): Promise<void> => rm(work, { recursive: true, force: true });
+  try {
+    const root = await openPrivateMount(merged, overlayOptions(lowers, { upper, work }));
+    return { root, release: () => root.close().finally(removeWork) };
+  } catch (err) {
+    await removeWork();
+    throw err;
+  }
+}
+
+/** The container's empty stand-in layer (`empty/`), for a mount that has too few real ones. */
+async function emptyLayer(dir: string): Promise<string> {
+  const empty = path.join(dir, 'empty');
+  await mkdir(empty, { recursive: true });
+  return empty;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then((s) => s.isDirectory(), () => false);
 }
 
 /** Unmounts the container's `merged/` (lazily when busy); does nothing when it is not mounted. */
@@ -78,20 +126,26 @@ export async function isMounted(target: string): Promise<boolean> {
 }
 
 /**
- * The overlay option string. When absolute paths would pass the one-page limit, the mount runs with its
- * working directory at the layers' common parent and names them relatively (as Docker's overlay2 does).
+ * The overlay option string: writable with `upperdir`/`workdir`, read-only without. When absolute paths would
+ * pass the one-page limit, the mount runs with its working directory at the layers' common parent and names
+ * them relatively (as Docker's overlay2 does).
  */
-function overlayOptions(lowers: string[], upper: string, work: string): { options: string; cwd: string } {
+function overlayOptions(lowers: string[], writable?: { upper: string; work: string }): OverlayMount {
+  for (const p of [...lowers, ...(writable ? [writable.upper, writable.work] : [])]) {
+    if (UNSAFE_OVERLAY_PATH.test(p)) {
+      throw new EngineError('INVALID_ARGUMENT', `overlay path ${JSON.stringify(p)} contains a character overlayfs treats as a separator`);
+    }
+  }
   // index=off as Docker does: an upper dir then never pins the exact inodes of the layers it was first mounted on.
-  const build = (l: string[], u: string, w: string): string => `index=off,lowerdir=${l.join(':')},upperdir=${u},workdir=${w}`;
-  const absolute = build(lowers, upper, work);
+  const build = (name: (p: string) => string): string =>
+    `index=off,lowerdir=${lowers.map(name).join(':')}` + (writable ? `,upperdir=${name(writable.upper)},workdir=${name(writable.work)}` : ',ro');
+  const absolute = build((p) => p);
   if (Buffer.byteLength(absolute) <= MAX_MOUNT_DATA) return { options: absolute, cwd: '/' };
   const cwd = commonParent(lowers);
-  const shorter = (p: string): string => {
+  const options = build((p) => {
     const rel = path.relative(cwd, p) || '.';
     return rel.length < p.length ? rel : p;
-  };
-  const options = build(lowers.map(shorter), shorter(upper), shorter(work));
+  });
   if (Buffer.byteLength(options) > MAX_MOUNT_DATA) {
     throw new EngineError(
       'INVALID_ARGUMENT',

@@ -1,4 +1,6 @@
-import type { ContainerCreateRequest, ContainerPruneResponse } from '@berth/sdk';
+import type { Readable } from 'node:stream';
+import type { ContainerCreateRequest, ContainerInspect, ContainerPruneResponse, ContainerSummary } from '@berth/sdk';
+import type { ContainerRecord } from '../../containers/container-record.js';
 import type { ContainerService } from '../../containers/container-service.js';
 import type { ExecService } from '../../containers/exec-service.js';
 import { formatTimestamp, parseLogTime } from '../../containers/log-file.js';
@@ -7,13 +9,29 @@ import { topProcesses } from '../../containers/top.js';
 import { toInspect } from '../../containers/container-view.js';
 import type { RuntimePort } from '../../containers/runtime-port.js';
 import { EngineError } from '../../errors.js';
-import { openJsonStream, sendEmpty, sendJson } from '../http.js';
+import { openJsonStream, sendEmpty, sendJson, sendTar } from '../http.js';
 import type { Router } from '../router.js';
 import { streamWriter } from '../stream-frame.js';
 import { attachRoute } from './attach.js';
 
+/** `docker export`: the container's filesystem as a tar stream (see containers/container-export.ts). */
+export type ContainerExporter = (ref: string) => Promise<Readable>;
+
+/** How a container looks on its networks: `NetworkSettings` and the /etc files in inspect, `Ports` in ps. */
+export interface ContainerNetworkView {
+  inspect(record: ContainerRecord): Partial<ContainerInspect>;
+  summary(record: ContainerRecord): Partial<ContainerSummary>;
+}
+
 /** Container routes of the Docker Engine API. */
-export function containerRoutes(router: Router, containers: ContainerService, execs: ExecService, runtime: RuntimePort): void {
+export function containerRoutes(
+  router: Router,
+  containers: ContainerService,
+  execs: ExecService,
+  runtime: RuntimePort,
+  exportContainer: ContainerExporter,
+  networks?: ContainerNetworkView,
+): void {
   router.on('POST', '/containers/create', async (ctx) => {
     const body = await ctx.json<ContainerCreateRequest>();
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -25,7 +43,8 @@ export function containerRoutes(router: Router, containers: ContainerService, ex
 
   router.on('GET', '/containers/json', ({ res, query }) => {
     const limit = query.int('limit');
-    sendJson(res, 200, containers.list({ all: query.bool('all'), filters: query.filters(), ...(limit !== undefined && limit > 0 ? { limit } : {}) }));
+    const list = containers.list({ all: query.bool('all'), filters: query.filters(), ...(limit !== undefined && limit > 0 ? { limit } : {}) });
+    sendJson(res, 200, networks ? list.map((s) => ({ ...s, ...networks.summary(containers.get(s.Id)) })) : list);
   });
 
   router.on('POST', '/containers/prune', async ({ res, query }) => {
@@ -36,7 +55,7 @@ export function containerRoutes(router: Router, containers: ContainerService, ex
 
   router.on('GET', '/containers/:id/json', ({ res, params }) => {
     const record = containers.get(params.id!);
-    sendJson(res, 200, toInspect(record, containers.paths(record.id), execs.idsFor(record.id)));
+    sendJson(res, 200, { ...toInspect(record, containers.paths(record.id), execs.idsFor(record.id)), ...networks?.inspect(record) });
   });
 
   router.on('POST', '/containers/:id/start', async ({ res, params }) => {
@@ -61,7 +80,7 @@ export function containerRoutes(router: Router, containers: ContainerService, ex
 
   router.on('DELETE', '/containers/:id', async ({ res, params, query }) => {
     const record = containers.get(params.id!);
-    await containers.remove(record.id, { force: query.bool('force') });
+    await containers.remove(record.id, { force: query.bool('force'), volumes: query.bool('v') });
     execs.forget(record.id);
     sendEmpty(res);
   });
@@ -146,6 +165,8 @@ export function containerRoutes(router: Router, containers: ContainerService, ex
     await containers.unpause(params.id!);
     sendEmpty(res);
   });
+
+  router.on('GET', '/containers/:id/export', async ({ res, params }) => sendTar(res, await exportContainer(params.id!)));
 
   router.upgrade('POST', '/containers/:id/attach', (ctx) => attachRoute(ctx, containers));
 }

@@ -1,9 +1,8 @@
-import { pipeline } from 'node:stream/promises';
 import { EngineError, isEngineError } from '../../errors.js';
 import { planImport, type ImportOptions } from '../../images/image-import.js';
 import type { ImageService } from '../../images/image-service.js';
 import { hostArchitecture } from '../../images/oci-documents.js';
-import { openJsonStream, sendEmpty, sendJson } from '../http.js';
+import { openJsonStream, sendEmpty, sendJson, sendTar } from '../http.js';
 import type { RouteContext, Router } from '../router.js';
 import type { RegistryAccess } from '../../images/registry-access.js';
 import { pull } from './transfers.js';
@@ -64,20 +63,10 @@ export function imageRoutes(router: Router, images: ImageService, access: Regist
     sendJson(res, 200, await images.prune({ filters: query.filters() }));
   });
 
-  router.on('GET', '/images/get', (ctx) => sendArchive(ctx, images, ctx.query.all('names')));
-  router.on('GET', '/images/*name/get', (ctx) => sendArchive(ctx, images, [nameOf(ctx)]));
+  // `docker save`
+  router.on('GET', '/images/get', (ctx) => sendTar(ctx.res, images.save(ctx.query.all('names'))));
+  router.on('GET', '/images/*name/get', (ctx) => sendTar(ctx.res, images.save([nameOf(ctx)])));
   router.on('POST', '/images/load', (ctx) => load(ctx, images));
-}
-
-/** `docker save`: a tar stream; a failure after the first byte cuts the connection, so the CLI reports it. */
-async function sendArchive(ctx: RouteContext, images: ImageService, names: string[]): Promise<void> {
-  const archive = images.save(names);
-  ctx.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-  try {
-    await pipeline(archive, ctx.res);
-  } catch {
-    ctx.res.destroy();
-  }
 }
 
 /** `docker load`: the archive in the request body; what was loaded comes back as stream lines. */

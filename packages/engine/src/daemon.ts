@@ -12,7 +12,7 @@ import { volumeRoutes } from './api/compat/volumes.js';
 import { networkRoutes } from './api/compat/networks.js';
 import { NetworkService } from './networks/network-service.js';
 import { RegistryAccess } from './images/registry-access.js';
-import { systemRoutes } from './api/compat/system.js';
+import { diskUsageRoute, systemRoutes } from './api/compat/system.js';
 import { Router } from './api/router.js';
 import { createApiServer, listenUnix } from './api/server.js';
 import type { EngineConfig } from './config.js';
@@ -31,6 +31,8 @@ import { LayerStore } from './snapshots/layer-store.js';
 import { openRootfsView, openRootfsWritable, prepareRootfs, releaseRootfs, removeRootfs } from './snapshots/rootfs.js';
 import { openStore } from './store/prisma-store.js';
 import { readHostFacts } from './system/host-facts.js';
+import { systemDiskUsage } from './system/system-df.js';
+import { toVolume } from './volumes/volume-view.js';
 import { ContainerMounts } from './volumes/container-mounts.js';
 import { systemVolumeHost } from './volumes/volume-host.js';
 import { VolumeService } from './volumes/volume-service.js';
@@ -158,6 +160,15 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   networkRoutes(router, networks);
   execRoutes(router, execs);
   volumeRoutes(router, volumes);
+  diskUsageRoute(router, () => systemDiskUsage({
+    images: () => images.list({ all: true, usage: true }),
+    layersSize: () => images.layersSize(),
+    containers: () => service.list({ all: true, filters: new Map() }).map((summary) => ({
+      summary: { ...summary, ...networks.summaryView(service.get(summary.Id)) },
+      upperDir: service.paths(summary.Id).upper,
+    })),
+    volumes: () => Promise.all(volumes.list().map(async (v) => ({ ...toVolume(v), UsageData: await volumes.usage(v) }))),
+  }));
 
   const servers: http.Server[] = [];
   for (const host of config.hosts) {

@@ -3,7 +3,7 @@ export {
 } from './errors.js';
 export type { ErrorCode, SdkErrorOptions } from './errors.js';
 export { API_VERSION, MIN_API_VERSION } from './protocol/system.js';
-export type { VersionResponse, InfoResponse } from './protocol/system.js';
+export type { VersionResponse, InfoResponse, SystemDataUsageResponse } from './protocol/system.js';
 export { CONTAINER_ACTIONS, IMAGE_ACTIONS } from './protocol/events.js';
 export type { EventMessage, EventType } from './protocol/events.js';
 export type {

@@ -1,5 +1,6 @@
-import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { diskUsage } from '../system/disk-usage.js';
 import type { Logger } from 'pino';
 import { EngineError, isEngineError } from '../errors.js';
 import type { VolumeRow, VolumeTable } from '../store/engine-store.js';
@@ -103,6 +104,11 @@ export class VolumeService {
   list(filters: Map<string, string[]> = new Map()): VolumeInfo[] {
     const keep = volumeListFilter(filters);
     return [...this.volumes.values()].filter((v) => keep({ ...v, inUse: this.users(v.name).length > 0 })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** `docker system df`: bytes under the volume (-1 for a mounted device, as dockerd) and how many containers use it. */
+  async usage(v: VolumeInfo): Promise<{ Size: number; RefCount: number }> {
+    return { Size: v.options ? -1 : await diskUsage(v.mountpoint), RefCount: this.users(v.name).length };
   }
 
   /** Ids of the containers that mount the volume. */
@@ -231,20 +237,4 @@ function toRow(v: VolumeInfo): VolumeRow {
     labels: v.labels === null ? null : JSON.stringify(v.labels),
     options: v.options === null ? null : JSON.stringify(v.options),
   };
-}
-
-/** Bytes of the files under `dir`, symlinks not followed, each inode once. */
-async function diskUsage(dir: string): Promise<number> {
-  const seen = new Set<number>();
-  let total = 0;
-  const walk = async (p: string): Promise<void> => {
-    const st = await lstat(p).catch(() => null);
-    if (!st || seen.has(st.ino)) return;
-    seen.add(st.ino);
-    if (st.isDirectory()) {
-      for (const name of await readdir(p).catch(() => [])) await walk(path.join(p, name));
-    } else total += st.size;
-  };
-  await walk(dir);
-  return total;
 }

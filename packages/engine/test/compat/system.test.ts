@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestDaemon, docker } from '../support/berthd.js';
+import { TestDaemon, docker, importBusybox } from '../support/berthd.js';
 
 let d: TestDaemon;
 beforeAll(async () => {
@@ -57,3 +57,30 @@ async function fetchUnix(socketPath: string, path: string, method = 'GET', body?
     req.end(body);
   });
 }
+
+describe('docker system df', () => {
+  it('counts images, containers and volumes with their sizes, and -v lists each', async () => {
+    await importBusybox(d);
+    const vol = await docker(d, ['volume', 'create', 'df-data']);
+    expect(vol.code, vol.stderr).toBe(0);
+    const writer = await docker(d, ['run', '--name', 'df-writer', '-v', 'df-data:/data', 'busybox', 'sh', '-c',
+      'head -c 300000 /dev/zero > /data/blob && head -c 200000 /dev/zero > /rw-file']);
+    expect(writer.code, writer.stderr).toBe(0);
+
+    const r = await docker(d, ['system', 'df', '--format', '{{.Type}}|{{.TotalCount}}|{{.Active}}|{{.Size}}']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.split('|')[0], l.split('|').slice(1)]));
+    expect(rows.Images?.[0]).toBe('1');
+    expect(rows.Containers?.slice(0, 2)).toEqual(['1', '0']);
+    expect(rows.Containers?.[2]).toMatch(/^(200|204\.8)kB$/);
+    expect(rows['Local Volumes']?.slice(0, 2)).toEqual(['1', '1']);
+    expect(rows['Local Volumes']?.[2]).toMatch(/^(300|307\.2)kB$/);
+
+    const verbose = await docker(d, ['system', 'df', '-v']);
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stdout).toMatch(/^busybox\s+latest\s+[0-9a-f]{12}\s.*\s1\s*$/m);
+    expect(verbose.stdout).toMatch(/^df-data\s+1\s+(300|307\.2)kB\s*$/m);
+    expect(verbose.stdout).toMatch(/df-writer/);
+    await docker(d, ['rm', 'df-writer']);
+  });
+});

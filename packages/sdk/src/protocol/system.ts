@@ -1,5 +1,9 @@
 /** Docker Engine API shapes for the system endpoints. */
 
+import type { ContainerSummary } from './containers.js';
+import type { ImageSummary } from './images.js';
+import type { Volume } from './volumes.js';
+
 export const API_VERSION = '1.50';
 export const MIN_API_VERSION = '1.41';
 
@@ -43,4 +47,14 @@ export interface InfoResponse {
   LoggingDriver: string;
   Swarm: { LocalNodeState: 'inactive' };
   [key: string]: unknown;
+}
+
+/** `GET /system/df` (`docker system df [-v]`): what images, containers, volumes and the build cache take. */
+export interface SystemDataUsageResponse {
+  LayersSize: number;
+  Images: ImageSummary[];
+  Containers: (ContainerSummary & { SizeRw: number; SizeRootFs: number })[];
+  Volumes: Volume[];
+  BuildCache: unknown[];
+  BuilderSize: number;
 }

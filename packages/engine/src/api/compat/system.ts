@@ -1,4 +1,4 @@
-import { API_VERSION, MIN_API_VERSION, type InfoResponse, type VersionResponse } from '@berth/sdk';
+import { API_VERSION, MIN_API_VERSION, type InfoResponse, type SystemDataUsageResponse, type VersionResponse } from '@berth/sdk';
 import type { EngineConfig } from '../../config.js';
 import type { HostFacts } from '../../system/host-facts.js';
 import { sendJson } from '../http.js';
@@ -94,4 +94,9 @@ export function systemRoutes(router: Router, config: EngineConfig, facts: HostFa
 
 function goArch(): string {
   return process.arch === 'x64' ? 'amd64' : process.arch;
+}
+
+/** `docker system df`: what the engine's content takes on disk. */
+export function diskUsageRoute(router: Router, report: () => Promise<SystemDataUsageResponse>): void {
+  router.on('GET', '/system/df', async ({ res }) => sendJson(res, 200, await report()));
 }

@@ -18,12 +18,17 @@ import { pull10x8, pull256 } from './cases/pull-layers.mjs';
 import { pushLayer } from './cases/push-layer.mjs';
 import { runDetached } from './cases/run-detached.mjs';
 import { runRm } from './cases/run-rm.mjs';
-import { removeAllContainers } from './cases/cleanup.mjs';
+import { runRmNetwork } from './cases/run-rm-network.mjs';
+import { portThroughput } from './cases/port-throughput.mjs';
+import { dnsNames } from './cases/dns-names.mjs';
+import { removeAllContainers, removeBenchNetworks } from './cases/cleanup.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Memory runs first so "idle" is a freshly started daemon; the table keeps the brief's order.
-const RUN_ORDER = [memory, runRm, runDetached, psAll, pushLayer, pull256, pull10x8];
+const RUN_ORDER = [memory, runRm, runDetached, psAll, pushLayer, pull256, pull10x8,
+  runRmNetwork, portThroughput, dnsNames];
 const TABLE_ORDER = ['run-rm', 'run-detached', 'ps-all', 'push-256', 'pull-256', 'pull-10x8',
+  'run-rm-network', 'port-1g-loopback', 'port-1g-host', 'dns-50',
   'rss-idle', 'rss-loaded-daemon', 'rss-loaded-per-container', 'rss-loaded-total'];
 const STARTERS = { berthd: (work, opts) => startBerthd(work, opts.berthdBin), dockerd: (work) => startDockerd(work) };
 
@@ -45,6 +50,7 @@ async function main() {
   const cleanup = () => (cleaning ??= (async () => {
     for (const d of daemons) {
       await removeAllContainers(cli(d)).catch(() => {});
+      await removeBenchNetworks(cli(d)).catch(() => {});
       const { how, leftovers } = await d.stop().catch((err) => ({ how: err.message, leftovers: [] }));
       log(`${d.name} stopped (${how})${leftovers.length ? `; also stopped leftovers ${leftovers.join(' ')}` : ''}`);
     }
@@ -94,7 +100,7 @@ async function main() {
 
     console.log(`\n${formatTable(finished)}\n`);
     console.log(`(${opts.runs} timed runs per daemon per latency case after ${opts.warmup} warm-up, ` +
-      `${opts.transferRuns} per push/pull case after ${opts.transferWarmup}; ` +
+      `${opts.transferRuns} per push/pull/port/dns case after ${opts.transferWarmup}; ` +
       `RSS = summed VmRSS; berthd column: berthd | conmon, dockerd column: dockerd + containerd | containerd-shims)`);
     console.log(`(1-min load average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end, ${os.cpus().length} CPUs: ` +
       'other work on the machine inflates both columns; compare ratios from the same run)');

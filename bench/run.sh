@@ -77,6 +77,10 @@ if [ "$only" != dockerd ]; then
     npx --no-install turbo run build --filter=@berth/engine
   fi
 fi
+# The port-1g case fetches through the published ports with curl.
+case "${cases:-default}" in
+  default|*port-1g*) ensure_pkg curl curl ;;
+esac
 # The push/pull cases push to and pull from a Berth registry the bench starts on loopback.
 case "${cases:-default}" in
   default|*push*|*pull*)

@@ -14,3 +14,13 @@ export async function countContainers(docker) {
   const { stdout } = await docker.run(['ps', '-aq']);
   return stdout.split('\n').filter((s) => s.trim()).length;
 }
+
+// Networks the network cases create carry this label, so a cleanup finds them all.
+export const NETWORK_LABEL = 'berth-bench';
+
+export async function removeBenchNetworks(docker) {
+  const { stdout } = await docker.run(['network', 'ls', '-q', '--filter', `label=${NETWORK_LABEL}`]);
+  const ids = stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  for (const id of ids) await docker.run(['network', 'rm', id]);
+  return ids.length;
+}

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { spawnDaemon, stopPid, waitForPing } from './daemon-process.mjs';
 import { readProcTable } from './proc-table.mjs';
 import { sleep } from './stats.mjs';
+import { freeSubnet } from './subnets.mjs';
 
 export async function startDockerd(workdir) {
   const dir = path.join(workdir, 'dockerd');
@@ -81,12 +82,7 @@ export async function startDockerd(workdir) {
 /** A bridge just for this run, on a 10.213.x.0/24 subnet no route uses yet. */
 function createBridge(workdir) {
   const name = `bbench${process.pid % 100000}`;
-  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
-  let subnet;
-  for (let x = 0; x < 256 && !subnet; x++) {
-    if (!routes.includes(`10.213.${x}.`)) subnet = x;
-  }
-  if (subnet === undefined) throw new Error('no free 10.213.x.0/24 subnet for the dockerd bench bridge');
+  const subnet = freeSubnet();
   execFileSync('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
   // run.sh deletes the bridge named here if this process dies before stop().
   writeFileSync(path.join(workdir, 'bridge'), `${name}\n`);

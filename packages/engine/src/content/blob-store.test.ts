@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { text } from 'node:stream/consumers';
+import { buffer, text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../errors.js';
 import { BlobStore } from './blob-store.js';
@@ -121,5 +122,30 @@ describe('BlobStore', () => {
     await store.init();
     expect(await readdir(path.join(root, 'ingest'))).toEqual([]);
     expect(await store.list()).toEqual([]);
+  });
+  it('writes a blob of many chunks in order, across write batches', async () => {
+    const data = randomBytes(5 * 1024 * 1024 + 12_345);
+    const chunks = Array.from({ length: Math.ceil(data.length / 65_536) }, (_, i) => data.subarray(i * 65_536, (i + 1) * 65_536));
+    const digest = sha256Digest(data);
+    await store.ingest(Readable.from(chunks), { digest, size: data.length });
+    expect((await store.readBytes(digest)).equals(data)).toBe(true);
+    expect((await buffer(store.open(digest, 100))).equals(data.subarray(100))).toBe(true);
+  });
+
+  it('takes the digest from a source that verifies itself, and keeps nothing when that source fails at its end', async () => {
+    const data = Buffer.from('verified upstream');
+    const digest = sha256Digest(data);
+    expect(await store.ingest(Readable.from([data]), { digest, size: data.length, sourceVerifies: true })).toEqual({ digest, size: data.length });
+    expect(await store.readBytes(digest)).toEqual(data);
+
+    const other = sha256Digest('other');
+    async function* mismatched(): AsyncGenerator<Buffer> {
+      yield Buffer.from('bytes');
+      throw new Error('the bytes do not match their digest');
+    }
+    await expect(store.ingest(mismatched(), { digest: other, sourceVerifies: true })).rejects.toThrow('do not match');
+    expect(await store.has(other)).toBe(false);
+    expect(await readdir(path.join(root, 'ingest'))).toEqual([]);
+    await expectCode(store.ingest(Readable.from([data]), { sourceVerifies: true }), 'INVALID_ARGUMENT');
   });
 });

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
  */
 export interface BlobRole {
   has(digest: string): Promise<boolean>;
-  ingest(source: AsyncIterable<Uint8Array>, expected?: { digest?: string; size?: number }): Promise<{ digest: string; size: number }>;
+  ingest(source: AsyncIterable<Uint8Array>, expected?: { digest?: string; size?: number; sourceVerifies?: boolean }): Promise<{ digest: string; size: number }>;
   putBytes(data: Uint8Array, expected?: { digest?: string; size?: number }): Promise<{ digest: string; size: number }>;
   readBytes(digest: string): Promise<Buffer>;
   /** A stored blob's bytes from `start`, streamed. */
@@ -22,11 +22,22 @@ export interface LayerInfoView {
   size: number;
 }
 
+/** A layer unpacked but not committed: its own directory, invisible to everything else. */
+export interface UnpackedLayerView {
+  readonly dir: string;
+  readonly diffId: string;
+  readonly size: number;
+}
+
 export interface LayerRole {
   has(chainId: string): Promise<boolean>;
   get(chainId: string): Promise<LayerInfoView | null>;
   diffDir(chainId: string): string;
   create(parentChainId: string | null, source: Readable, expectedDiffId?: string): Promise<LayerInfoView>;
+  /** Unpacks a layer out of sight, before its parent is there; it must then be committed or abandoned. */
+  unpack(source: Readable): Promise<UnpackedLayerView>;
+  commit(layer: UnpackedLayerView, parentChainId: string | null, expectedDiffId?: string): Promise<LayerInfoView>;
+  abandon(layer: UnpackedLayerView): Promise<void>;
   remove(chainId: string): Promise<unknown>;
   list(): Promise<{ chainId: string }[]>;
 }

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import { familiarString, type Descriptor, type ImageManifest, type ProgressMessage, type RegistryClient } from '@berth/sdk';
 import { EngineError } from '../errors.js';
 import type { Image } from './image-index.js';
-import type { BlobRole, LayerRole } from './image-ports.js';
+import type { BlobRole, LayerRole, UnpackedLayerView } from './image-ports.js';
 import type { CommitOptions } from './image-storage.js';
+import { storeAndUnpack } from './layer-download.js';
 import { plainTar } from './layer-ingest.js';
 import { chainIdsOf, parseConfig } from './oci-documents.js';
 import type { RegistryTarget } from './registry-access.js';
@@ -24,7 +25,8 @@ export interface PullDeps {
 /**
  * `docker pull`: the manifest (the host platform's, from an index), the config and the layer
  * blobs (three at a time, verified while they stream, stored compressed as they came), each
- * layer unpacked once in order as soon as it and the layers below it are there, then the
+ * layer unpacked once from the same bytes as it downloads (out of sight) and committed in order
+ * once its blob is stored, its diff ID checked and the layers below it are committed, then the
  * image record with the registry's exact config and manifest bytes, tagged by name and by
  * digest. Yields Docker's progress messages. Everything the image needs is pinned while the pull
  * runs, so another pull that fails cannot take it away; on failure or abort, what the pull stored
@@ -45,6 +47,8 @@ export async function* pullImage(
   const owned = { blobs: [] as string[], layers: [] as string[] };
   // Blob writes under way: the SDK's pull ends at the first failure, before the others have stopped.
   const writes: Promise<void>[] = [];
+  // Layers this pull unpacked while downloading them, by blob digest, until they are committed.
+  const unpacked = new Map<string, UnpackedLayerView>();
   const releases = [deps.pin([document.config.digest, ...document.layers.map((d) => d.digest)])];
   const pin = (ids: string[]): void => void releases.push(deps.pin(ids));
   const queue: ProgressMessage[] = [];
@@ -58,12 +62,12 @@ export async function* pullImage(
   const inner = AbortSignal.any([signal, stop.signal]);
   const work = (async () => {
     const fetched = new Map([document.config, ...document.layers].map((d) => [d.digest, deferred()]));
-    const unpacked = unpackInOrder({ ...deps, pin }, document, fetched, owned, say, inner);
-    unpacked.catch(() => stop.abort());
+    const layersDone = unpackInOrder({ ...deps, pin }, document, fetched, unpacked, owned, say, inner);
+    layersDone.catch(() => stop.abort());
     const throttle = new ProgressThrottle();
     const pinned = { ...remote, tag: undefined, digest: manifest.digest };
     try {
-      for await (const event of client.pull(pinned, { signal: inner, sink: blobSink(deps, owned, writes) })) {
+      for await (const event of client.pull(pinned, { signal: inner, sink: blobSink(deps, document, unpacked, owned, writes) })) {
         if (event.type === 'manifest-done') continue;
         const isLayer = event.digest !== document.config.digest;
         if (event.type === 'blob-started' && isLayer) say(layerStatus(event.digest, 'Pulling fs layer'));
@@ -76,9 +80,9 @@ export async function* pullImage(
     } catch (err) {
       // Unpacking waits no more; its own error (if it failed first) says more than the abort it caused.
       for (const d of fetched.values()) d.reject(err);
-      throw await unpacked.then(() => err, (unpackError: unknown) => unpackError);
+      throw await layersDone.then(() => err, (unpackError: unknown) => unpackError);
     }
-    const { config, configText } = await unpacked;
+    const { config, configText } = await layersDone;
     const existed = deps.hasImage(config.id);
     await deps.commit(config.doc, document.layers, {
       tags: [...new Set([target.local, `${target.localRepository}@${digest}`])], action: 'pull', owned, configText, manifest: manifest.bytes,
@@ -104,13 +108,24 @@ export async function* pullImage(
       await work.catch(() => undefined);
       await Promise.allSettled(writes);
     }
+    for (const layer of unpacked.values()) await deps.layers.abandon(layer);
     for (const release of releases) await release();
     if (!committed) await deps.discard(owned);
   }
 }
 
-/** Stores blobs in the content store, once each however many pulls want them at a time; each write is added to `writes`. */
-function blobSink(deps: PullDeps, owned: { blobs: string[] }, writes: Promise<void>[]) {
+/**
+ * Stores blobs in the content store, once each however many pulls want them at a time; each write is added to
+ * `writes`. A layer blob is unpacked while it downloads; the uncommitted layer goes into `unpacked`.
+ */
+function blobSink(
+  deps: PullDeps,
+  document: ImageManifest,
+  unpacked: Map<string, UnpackedLayerView>,
+  owned: { blobs: string[] },
+  writes: Promise<void>[],
+) {
+  const layerDigests = new Set(document.layers.map((d) => d.digest));
   const has = async (d: Descriptor): Promise<boolean> => {
     const running = deps.downloads.get(d.digest);
     if (running) await running.catch(() => undefined);
@@ -119,11 +134,19 @@ function blobSink(deps: PullDeps, owned: { blobs: string[] }, writes: Promise<vo
   const store = async (d: Descriptor, data: AsyncIterable<Buffer>): Promise<void> => {
     // Another pull may have begun it since has(): its blob is ours too; if it failed (its client went away, say), we download.
     while (deps.downloads.has(d.digest)) if (await has(d)) return;
-    const job = deps.blobs.ingest(data, { digest: d.digest, size: d.size }).then(() => undefined);
-    deps.downloads.set(d.digest, job);
+    // The registry client verifies the digest as the bytes stream and fails at the end if it does not match.
+    const expected = { digest: d.digest, size: d.size, sourceVerifies: true };
+    const job = layerDigests.has(d.digest)
+      ? storeAndUnpack(deps.blobs, deps.layers, expected, data)
+      : deps.blobs.ingest(data, expected).then(() => null);
+    const shared = job.then(() => undefined);
+    shared.catch(() => undefined); // awaited by other pulls of the blob, if any
+    deps.downloads.set(d.digest, shared);
     try {
-      await job;
+      const stored = await job;
       owned.blobs.push(d.digest);
+      if (stored?.layer) unpacked.set(d.digest, stored.layer);
+      else if (stored) throw stored.unpackError;
     } finally {
       deps.downloads.delete(d.digest);
     }
@@ -138,11 +161,16 @@ function blobSink(deps: PullDeps, owned: { blobs: string[] }, writes: Promise<vo
   };
 }
 
-/** Unpacks the layers bottom up, each once its blob (and the config) is stored; pins their chain IDs first. */
+/**
+ * Commits the layers bottom up, each once its blob (and the config) is stored: the copy unpacked while it
+ * downloaded if there is one (taken out of `unpacked`), else unpacked from the stored blob now. Pins their
+ * chain IDs first.
+ */
 async function unpackInOrder(
   deps: Pick<PullDeps, 'blobs' | 'layers'> & { pin(ids: string[]): void },
   document: ImageManifest,
   fetched: Map<string, Deferred>,
+  unpacked: Map<string, UnpackedLayerView>,
   owned: { layers: string[] },
   say: (message: ProgressMessage) => void,
   signal: AbortSignal,
@@ -160,14 +188,19 @@ async function unpackInOrder(
     await fetched.get(layer.digest)!.promise;
     signal.throwIfAborted();
     const chainId = chainIds[i]!;
+    const early = unpacked.get(layer.digest);
+    unpacked.delete(layer.digest);
     if (await deps.layers.has(chainId)) {
+      if (early) await deps.layers.abandon(early);
       say(layerStatus(layer.digest, 'Already exists'));
       continue;
     }
     say(layerStatus(layer.digest, 'Extracting'));
-    const source = Readable.from(plainTar(deps.blobs.open(layer.digest)), { objectMode: false });
+    const parent = i === 0 ? null : chainIds[i - 1]!;
     try {
-      const info = await deps.layers.create(i === 0 ? null : chainIds[i - 1]!, source, diffIds[i]);
+      const info = early
+        ? await deps.layers.commit(early, parent, diffIds[i])
+        : await deps.layers.create(parent, Readable.from(plainTar(deps.blobs.open(layer.digest)), { objectMode: false }), diffIds[i]);
       owned.layers.push(info.chainId);
     } catch (err) {
       if (err instanceof EngineError && /diff ID/i.test(err.message)) {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, Readable, pipeline } from 'node:stream';
 import { constants, createGunzip } from 'node:zlib';
 import { EngineError } from '../errors.js';
+import { GUNZIP_CHUNK } from '../snapshots/layer-stream.js';
 import type { BlobRole, LayerInfoView, LayerRole } from './image-ports.js';
 import { ParallelGzip } from './parallel-gzip.js';
 
@@ -24,7 +25,8 @@ export interface IngestOptions {
 /** Default gzip level of layer blobs: fast, since the engine compresses on the import path. */
 export const LAYER_GZIP_LEVEL = constants.Z_BEST_SPEED;
 
-const BUFFER = 4 * 1024 * 1024;
+/** Chunks the extractor may lag behind the compressor: 2 MiB of the request body (64 KiB chunks), 32 MiB of inflated tar (1 MiB). */
+const BUFFER_CHUNKS = 32;
 
 const COMPRESSIONS: Array<{ name: string; magic: number[] }> = [
   { name: 'gzip', magic: [0x1f, 0x8b] },
@@ -45,8 +47,9 @@ export async function ingestLayer(
   opts: IngestOptions,
 ): Promise<IngestedLayer> {
   const gzip = new ParallelGzip({ level: opts.gzipLevel ?? LAYER_GZIP_LEVEL });
-  // A large buffer lets the extractor and the compressor run apart instead of in lockstep.
-  const layerIn = new PassThrough({ highWaterMark: BUFFER });
+  // A large buffer lets the extractor and the compressor run apart instead of in lockstep; object mode
+  // hands the extractor the chunks as they are (a byte stream would copy them into one buffer per read).
+  const layerIn = new PassThrough({ objectMode: true, highWaterMark: BUFFER_CHUNKS });
   // Consumers see failures through their iterators; these keep a destroy(err) from going uncaught.
   gzip.on('error', () => undefined);
   layerIn.on('error', () => undefined);
@@ -123,7 +126,7 @@ export async function* plainTar(source: AsyncIterable<Uint8Array>): AsyncGenerat
     }
   }
   const raw = Readable.from(rest(), { objectMode: false });
-  const body: AsyncIterable<Buffer> = format === 'gzip' ? pipeline(raw, createGunzip(), () => undefined) : raw;
+  const body: AsyncIterable<Buffer> = format === 'gzip' ? pipeline(raw, createGunzip({ chunkSize: GUNZIP_CHUNK }), () => undefined) : raw;
   let checked = false;
   let pending = Buffer.alloc(0);
   try {

@@ -34,3 +34,16 @@ describe('ParallelGzip', () => {
     expect((await compress(Buffer.alloc(0), 1024)).length).toBe(0);
   });
 });
+
+describe('ParallelGzip on data that does not compress', () => {
+  it('stores random blocks instead of compressing them, and still compresses the blocks that do', async () => {
+    const noise = randomBytes(1 << 20);
+    const text = Buffer.from('the quick brown fox jumps over the lazy dog\n'.repeat(24_000)).subarray(0, 1 << 20);
+    const data = Buffer.concat([noise, text, noise]);
+    const out = await compress(data, 1 << 20);
+    expect(gunzipSync(out).equals(data)).toBe(true);
+    // The random blocks cost their size plus framing; the text block a small fraction of its size.
+    expect(out.length).toBeGreaterThan(2 * noise.length);
+    expect(out.length).toBeLessThan(2 * noise.length + text.length / 10);
+  });
+});

@@ -105,4 +105,30 @@ describe('LayerStore', () => {
     await new LayerStore(root).init();
     expect(await readdir(root)).toEqual([kept.chainId.slice(7)]);
   });
+  it('unpacks a layer out of sight before its parent is there, and commits it once the parent is', async () => {
+    const baseTar = await makeTar([{ name: 'base', body: 'b' }]);
+    const childTar = await makeTar([{ name: 'child', body: 'c' }]);
+    const child = await store.unpack(stream(gzipSync(childTar)));
+    expect(child.diffId).toBe(sha(childTar));
+    // Only an incomplete directory, which nothing lists and a restart sweeps.
+    expect(await store.list()).toEqual([]);
+    expect((await readdir(root)).every((name) => name.endsWith('.incomplete'))).toBe(true);
+
+    const base = await store.create(null, stream(baseTar));
+    expect(await codeOf(store.commit(child, sha('missing parent')))).toBe('NOT_FOUND');
+    const again = await store.unpack(stream(childTar));
+    const committed = await store.commit(again, base.chainId, sha(childTar));
+    expect(committed).toMatchObject({ chainId: chainIds([base.diffId, sha(childTar)])[1], parent: base.chainId, size: 1 });
+    expect(await readFile(path.join(store.diffDir(committed.chainId), 'child'), 'utf8')).toBe('c');
+    expect((await readdir(root)).sort()).toEqual([base.chainId.slice(7), committed.chainId.slice(7)].sort());
+  });
+
+  it('drops an unpacked layer whose diff ID does not match, or that is abandoned', async () => {
+    const tarball = await makeTar([{ name: 'f', body: 'x' }]);
+    const wrong = await store.unpack(stream(tarball));
+    expect(await codeOf(store.commit(wrong, null, sha('other')))).toBe('INVALID_ARGUMENT');
+    await store.abandon(await store.unpack(stream(tarball)));
+    expect(await codeOf(store.unpack(stream(Buffer.from('not a tar archive, not at all'.repeat(40)))))).toBe('INVALID_ARGUMENT');
+    expect(await readdir(root)).toEqual([]);
+  });
 });

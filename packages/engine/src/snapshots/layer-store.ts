@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -32,6 +32,14 @@ export function chainIds(diffIds: string[]): string[] {
     chain.push(parent === undefined ? diffId : sha256Digest(`${parent} ${diffId}`));
   }
   return chain;
+}
+
+/** A layer unpacked into an incomplete directory of the store, not yet committed (see `LayerStore.unpack`). */
+export interface UnpackedLayer {
+  readonly dir: string;
+  readonly diffId: string;
+  /** Bytes of regular-file content. */
+  readonly size: number;
 }
 
 /**
@@ -89,25 +97,54 @@ export class LayerStore {
   async create(parentChainId: string | null, source: Readable, expectedDiffId?: string): Promise<LayerInfo> {
     try {
       if (expectedDiffId !== undefined) digestHex(expectedDiffId);
-      if (parentChainId !== null && !(await this.has(parentChainId))) {
-        throw new EngineError('NOT_FOUND', `parent layer ${parentChainId} is not unpacked; unpack the layers below it first`);
-      }
+      if (parentChainId !== null && !(await this.has(parentChainId))) throw missingParent(parentChainId);
     } catch (err) {
       source.destroy();
       throw err;
     }
-    const temp = path.join(this.root, `${randomBytes(12).toString('hex')}${INCOMPLETE}`);
+    return this.commit(await this.unpack(source), parentChainId, expectedDiffId);
+  }
+
+  /**
+   * The first half of `create`: unpacks a layer blob into a fresh incomplete directory, which nobody sees
+   * until `commit` (a crash leaves it to `init()`'s sweep). It needs no parent, so a layer can be unpacked
+   * while it downloads, before the layers below it are there. The files are flushed to disk here (one
+   * syncfs), while the caller may still be busy with other work (the blob's own fsync, other layers),
+   * so that `commit` has only its record to make durable. The source is always consumed or destroyed;
+   * on failure nothing is left behind. Each unpacked layer must be committed or abandoned.
+   */
+  async unpack(source: Readable): Promise<UnpackedLayer> {
+    const dir = path.join(this.root, `${randomBytes(12).toString('hex')}${INCOMPLETE}`);
     try {
-      await mkdir(path.join(temp, 'diff'), { recursive: true });
-      const result = await extractLayer(source, path.join(temp, 'diff'), this.options.limits);
-      if (expectedDiffId !== undefined && result.diffId !== expectedDiffId) {
-        throw new EngineError('INVALID_ARGUMENT', `layer diff ID ${result.diffId} does not match the expected ${expectedDiffId}`);
+      await mkdir(path.join(dir, 'diff'), { recursive: true });
+      const result = await extractLayer(source, path.join(dir, 'diff'), this.options.limits);
+      await run('sync', ['--file-system', dir]);
+      return { dir, diffId: result.diffId, size: result.size };
+    } catch (err) {
+      source.destroy();
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * Commits an unpacked layer on top of `parentChainId` (which must be committed) under its chain ID, after
+   * checking its diff ID against `expectedDiffId`: its record is written and synced, then the directory is
+   * renamed into place. Returns the existing layer when it is there already. On failure (a mismatch, say)
+   * the unpacked directory is removed.
+   */
+  async commit(layer: UnpackedLayer, parentChainId: string | null, expectedDiffId?: string): Promise<LayerInfo> {
+    const temp = layer.dir;
+    try {
+      if (expectedDiffId !== undefined && layer.diffId !== expectedDiffId) {
+        throw new EngineError('INVALID_ARGUMENT', `layer diff ID ${layer.diffId} does not match the expected ${expectedDiffId}`);
       }
-      const chainId = parentChainId === null ? result.diffId : sha256Digest(`${parentChainId} ${result.diffId}`);
-      const info: LayerInfo = { chainId, diffId: result.diffId, parent: parentChainId, size: result.size, created: new Date().toISOString() };
-      await writeFile(path.join(temp, 'layer.json'), `${JSON.stringify(info, null, 2)}\n`);
-      await run('sync', ['--file-system', temp]);
-      if (!(await this.commit(temp, chainId))) {
+      if (parentChainId !== null && !(await this.has(parentChainId))) throw missingParent(parentChainId);
+      const chainId = parentChainId === null ? layer.diffId : sha256Digest(`${parentChainId} ${layer.diffId}`);
+      const info: LayerInfo = { chainId, diffId: layer.diffId, parent: parentChainId, size: layer.size, created: new Date().toISOString() };
+      await writeSynced(path.join(temp, 'layer.json'), `${JSON.stringify(info, null, 2)}\n`);
+      await syncDir(temp);
+      if (!(await this.moveIntoPlace(temp, chainId))) {
         await rm(temp, { recursive: true, force: true });
         const existing = await this.get(chainId);
         if (!existing) throw new EngineError('INTERNAL', `layer ${chainId} vanished while being committed`);
@@ -115,10 +152,14 @@ export class LayerStore {
       }
       return info;
     } catch (err) {
-      source.destroy();
       await rm(temp, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /** Drops an unpacked layer that will not be committed. */
+  async abandon(layer: UnpackedLayer): Promise<void> {
+    await rm(layer.dir, { recursive: true, force: true });
   }
 
   /** Removes a layer (NOT_FOUND when absent): renamed out of sight first, so a crash mid-way is swept at start. */
@@ -147,7 +188,7 @@ export class LayerStore {
   }
 
   /** Renames the unpacked dir into place; false when a layer with that chain ID already exists. */
-  private async commit(temp: string, chainId: string): Promise<boolean> {
+  private async moveIntoPlace(temp: string, chainId: string): Promise<boolean> {
     try {
       await rename(temp, path.join(this.root, digestHex(chainId)));
     } catch (err) {
@@ -157,6 +198,20 @@ export class LayerStore {
     }
     await syncDir(this.root);
     return true;
+  }
+}
+
+function missingParent(chainId: string): EngineError {
+  return new EngineError('NOT_FOUND', `parent layer ${chainId} is not unpacked; unpack the layers below it first`);
+}
+
+async function writeSynced(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'wx', 0o644);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -5,6 +5,16 @@ import { EngineError } from '../errors.js';
 
 const SNIFF_BYTES = 6;
 
+/**
+ * Output chunk of the gunzip stream. Every chunk in and out of zlib is a round trip to the thread pool,
+ * and every chunk the tar parser passes on is one file write: zlib's default of 16 KiB makes thousands of
+ * them per 256 MiB layer and inflates it about 4× slower than 1 MiB here.
+ */
+export const GUNZIP_CHUNK = 1024 * 1024;
+
+/** The source (network chunks of about 64 KiB) is handed on in blocks of at least this size, for the same reason. */
+const BLOCK_BYTES = 1024 * 1024;
+
 /** Compression formats recognised by their magic bytes; only gzip can be unpacked for now. */
 const MAGIC: Array<{ name: string; bytes: number[] }> = [
   { name: 'gzip', bytes: [0x1f, 0x8b] },
@@ -66,7 +76,7 @@ export class LayerStream {
     }
     this.isCompressed = format === 'gzip';
     const raw = Readable.from(this.rest(start, iterator), { objectMode: false });
-    const body = this.isCompressed ? pipeline(raw, createGunzip(), () => undefined) : raw;
+    const body = this.isCompressed ? pipeline(raw, createGunzip({ chunkSize: GUNZIP_CHUNK }), () => undefined) : raw;
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         this.bytes += chunk.length;
@@ -83,12 +93,21 @@ export class LayerStream {
   }
 
   private async *rest(start: Buffer, iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Buffer> {
+    const block: Buffer[] = start.length > 0 ? [start] : [];
+    let blockBytes = start.length;
     try {
-      if (start.length > 0) yield start;
       for (;;) {
         const next = await this.guard(() => iterator.next());
+        if (!next.done) {
+          block.push(asBuffer(next.value));
+          blockBytes += next.value.byteLength;
+        }
+        if (blockBytes > 0 && (next.done || blockBytes >= BLOCK_BYTES)) {
+          yield block.length === 1 ? block[0]! : Buffer.concat(block, blockBytes);
+          block.length = 0;
+          blockBytes = 0;
+        }
         if (next.done) return;
-        yield asBuffer(next.value);
       }
     } finally {
       await iterator.return?.()?.catch(() => undefined);

@@ -4,6 +4,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { archiveRoutes } from './api/compat/archive.js';
+import { buildRoutes } from './api/compat/build.js';
 import { containerRoutes } from './api/compat/containers.js';
 import { execRoutes } from './api/compat/exec.js';
 import { imageRoutes } from './api/compat/images.js';
@@ -160,6 +161,20 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   networkRoutes(router, networks);
   execRoutes(router, execs);
   volumeRoutes(router, volumes);
+  buildRoutes(router, {
+    images,
+    diff: { blobs, layers },
+    containers: {
+      create: (request) => service.create(request),
+      start: (id) => service.start(id),
+      wait: (id) => service.wait(id),
+      remove: (id, opts) => service.remove(id, opts),
+      paths: (id) => service.paths(id),
+      release: releaseRootfs,
+    },
+    cacheDir: path.join(config.dataRoot, 'build-cache'),
+    scratchDir,
+  }, logger.child({ component: 'build' }));
   diskUsageRoute(router, () => systemDiskUsage({
     images: () => images.list({ all: true, usage: true }),
     layersSize: () => images.layersSize(),

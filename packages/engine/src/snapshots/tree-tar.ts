@@ -38,8 +38,18 @@ type Header = Partial<tar.Header> & Pick<tar.Header, 'name'>;
  * followed, not even one swapped in while the walk runs. The stream owns `root` and closes it when the
  * walk ends, fails or is cut short by destroying the stream.
  */
-export function packTree(root: FileHandle): Readable {
-  return walkToTar(root, (walk) => walk.directory(root, ''));
+export function packTree(root: FileHandle, opts: PackOptions = {}): Readable {
+  return walkToTar(root, (walk) => walk.directory(root, ''), opts);
+}
+
+/** How a tree is archived beyond what {@link packTree} always does. */
+export interface PackOptions {
+  /**
+   * The tree is an overlayfs upper dir, archived as an OCI layer diff: whiteouts (char devices 0/0) become
+   * `.wh.<name>` entries and the directories named in `opaque` (archive names without the trailing `/`)
+   * get a `.wh..wh..opq` entry.
+   */
+  overlay?: { opaque: ReadonlySet<string> };
 }
 
 /**
@@ -53,12 +63,12 @@ export function packEntry(dir: FileHandle, name: string | null, archiveName: str
 }
 
 /** Runs `fill` on a fresh walk into a tar stream; `owned` is closed when the walk ends, fails or is cut short. */
-function walkToTar(owned: FileHandle, fill: (walk: TreeWalk) => Promise<void>): Readable {
+function walkToTar(owned: FileHandle, fill: (walk: TreeWalk) => Promise<void>, opts: PackOptions = {}): Readable {
   const pack = tar.pack();
   // tar-stream waits for the reader inside file contents only; the walk itself waits whenever `out` is full.
   const out = new PassThrough();
   pipe(pack as unknown as Readable, out, () => undefined);
-  void fill(new TreeWalk(pack, out))
+  void fill(new TreeWalk(pack, out, opts))
     .then(
       () => pack.finalize(),
       (err: unknown) => pack.destroy(err as Error),
@@ -74,6 +84,7 @@ class TreeWalk {
   constructor(
     private readonly pack: tar.Pack,
     private readonly out: PassThrough,
+    private readonly opts: PackOptions = {},
   ) {}
 
   /** Adds what is in `dir`, in name order, under the archive prefix `prefix`. */
@@ -87,7 +98,9 @@ class TreeWalk {
 
   /** Adds the open directory `dir` itself as `archiveName/`, then what is in it (nothing on a kernel filesystem). */
   async self(dir: FileHandle, archiveName: string, depth = 0): Promise<void> {
-    await this.add(header(`${archiveName}/`, await dir.stat(), 'directory'));
+    const info = await dir.stat();
+    await this.add(header(`${archiveName}/`, info, 'directory'));
+    if (this.opts.overlay?.opaque.has(archiveName)) await this.marker(`${archiveName}/.wh..wh..opq`, info);
     if (!KERNEL_FS.has((await statfs(at(dir))).type)) await this.directory(dir, `${archiveName}/`, depth);
   }
 
@@ -110,6 +123,8 @@ class TreeWalk {
     } else if (info.isSymbolicLink()) {
       const target = await gone(readlink(where));
       if (target !== null) await this.add({ ...header(archiveName, info, 'symlink'), linkname: target });
+    } else if (this.opts.overlay && info.isCharacterDevice() && info.rdev === 0) {
+      await this.marker(`${archiveName.slice(0, archiveName.length - name.length)}.wh.${name}`, info);
     } else if (info.isCharacterDevice() || info.isBlockDevice() || info.isFIFO()) {
       const type = info.isFIFO() ? 'fifo' : info.isCharacterDevice() ? 'character-device' : 'block-device';
       await this.add({ ...header(archiveName, info, type), devmajor: deviceMajor(info.rdev), devminor: deviceMinor(info.rdev) });
@@ -129,6 +144,13 @@ class TreeWalk {
     } finally {
       await handle.close();
     }
+  }
+
+  /** An OCI whiteout marker: an empty regular file. */
+  private async marker(name: string, info: Stats): Promise<void> {
+    await this.room();
+    const entry = { ...header(name, info, 'file'), mode: 0o100644, size: 0 };
+    await new Promise<void>((resolve, reject) => this.pack.entry(entry, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
   }
 
   /** Adds an entry without content, once the reader has room for it. */

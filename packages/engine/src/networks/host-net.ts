@@ -35,7 +35,8 @@ export async function createBridge(name: string, gatewayCidr: string): Promise<v
   await runCommand('ip', ['addr', 'replace', gatewayCidr, 'dev', name]);
   await runCommand('ip', ['link', 'set', name, 'up']);
   await fs.writeFile('/proc/sys/net/ipv4/ip_forward', '1').catch(() => {});
-  // UDP published on 127.0.0.1 is DNATed to the bridge: let loopback sources be routed there.
+  // Ports published on 127.0.0.1 are DNATed to the bridge: let loopback sources be routed there
+  // (only on our bridges; new connections to 127.0.0.0/8 coming in from them are dropped, nat-rules.ts).
   await fs.writeFile(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1').catch(() => {});
 }
 

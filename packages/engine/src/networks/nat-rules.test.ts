@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jumpRules, renderRules } from './nat-rules.js';
+import { jumpRules, renderRules, staleJumpRules } from './nat-rules.js';
 
 describe('nat rules', () => {
   it('masquerades outbound traffic, isolates internal networks and DNATs published ports', () => {
@@ -21,8 +21,11 @@ describe('nat rules', () => {
       'COMMIT',
       '*filter',
       ':BERTH-ab12cd34-FWD - [0:0]',
+      ':BERTH-ab12cd34-IN - [0:0]',
+      '-A BERTH-ab12cd34-IN -d 127.0.0.0/8 -i bab12cd34-1 -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP',
       '-A BERTH-ab12cd34-FWD -i bab12cd34-1 -j ACCEPT',
       '-A BERTH-ab12cd34-FWD -o bab12cd34-1 -j ACCEPT',
+      '-A BERTH-ab12cd34-IN -d 127.0.0.0/8 -i bab12cd34-2 -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP',
       '-A BERTH-ab12cd34-FWD -i bab12cd34-2 ! -o bab12cd34-2 -j DROP',
       '-A BERTH-ab12cd34-FWD -o bab12cd34-2 ! -i bab12cd34-2 -j DROP',
       'COMMIT',
@@ -31,6 +34,14 @@ describe('nat rules', () => {
   });
 
   it('jumps into its own chains only', () => {
-    expect(jumpRules('ab12cd34').map(([, , rule]) => rule.at(-1))).toEqual(['BERTH-ab12cd34-DNAT', 'BERTH-ab12cd34-DNAT', 'BERTH-ab12cd34-DNAT', 'BERTH-ab12cd34-POST', 'BERTH-ab12cd34-FWD']);
+    expect(jumpRules('ab12cd34').map(([, , rule]) => rule.at(-1))).toEqual(['BERTH-ab12cd34-DNAT', 'BERTH-ab12cd34-DNAT', 'BERTH-ab12cd34-POST', 'BERTH-ab12cd34-FWD', 'BERTH-ab12cd34-IN']);
+  });
+
+  it('sends the host\'s own traffic to local addresses, 127.0.0.0/8 included, through DNAT', () => {
+    const output = jumpRules('ab12cd34').filter(([table, chain]) => table === 'nat' && chain === 'OUTPUT');
+    expect(output).toEqual([['nat', 'OUTPUT', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'BERTH-ab12cd34-DNAT']]]);
+    const stale = staleJumpRules('ab12cd34').map((r) => JSON.stringify(r));
+    expect(stale).toHaveLength(2);
+    for (const rule of jumpRules('ab12cd34')) expect(stale).not.toContain(JSON.stringify(rule));
   });
 });

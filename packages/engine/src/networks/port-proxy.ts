@@ -11,8 +11,9 @@ export interface HeldPort {
 
 /**
  * Holds each published host port, like dockerd's userland proxy: it reserves the port (a port
- * in use fails the start, naming it), picks ephemeral ports, and forwards TCP connections the
- * NAT rules do not see (to 127.0.0.1, from the container's own bridge).
+ * in use fails the start, naming it), picks ephemeral ports, and forwards the TCP connections
+ * the NAT rules leave alone: those from containers on our bridges (the host's own, 127.0.0.1
+ * included, are DNATed in the kernel).
  */
 export async function holdPort(mapping: PortMapping, target: { ip: string }): Promise<HeldPort> {
   const proto = mapping.proto;

@@ -75,6 +75,22 @@ function udpEcho(host: string, port: number): Promise<string> {
   });
 }
 
+/** Python sending one TCP SYN out of eth0 to a MAC address: dst, port, mac, src. */
+const RAW_SYN = `import socket, struct, sys
+dst, port, mac, src = sys.argv[1], int(sys.argv[2]), bytes.fromhex(sys.argv[3].replace(':', '')), socket.inet_aton(sys.argv[4])
+def csum(b):
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+d = socket.inet_aton(dst)
+tcp = struct.pack('!HHIIBBHHH', 40000, port, 1, 0, 0x50, 0x02, 64240, 0, 0)
+tcp = tcp[:16] + struct.pack('!H', csum(src + d + struct.pack('!BBH', 0, 6, len(tcp)) + tcp)) + tcp[18:]
+ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0, src, d)
+ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+own = bytes.fromhex(open('/sys/class/net/eth0/address').read().strip().replace(':', ''))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(('eth0', 0))
+s.send(mac + own + b'\\x08\\x00' + ip + tcp)`;
+
 const WEB = ['sh', '-c', 'mkdir -p /srv && echo "hello from $(hostname)" > /srv/index.html && exec httpd -f -p 80 -h /srv'];
 
 describe('networks', () => {
@@ -141,6 +157,14 @@ describe('networks', () => {
     expect(await curl(`http://${hostAddress()}:${fixed}/`)).toMatch(/^hello from/);
     expect(await curl(`http://127.0.0.1:${local}/`)).toMatch(/^hello from/);
     expect(await curl(`http://localhost:${fixed}/`)).toMatch(/^hello from/);
+    // TCP to 127.0.0.1 is NATed in the kernel like the rest (not relayed by berthd): the
+    // container sees the host's connection from the bridge's address, with its own port
+    const cgi = 'mkdir -p /srv/cgi-bin && { echo "#!/bin/sh"; echo "echo Content-Type: text/plain"; echo echo; echo "echo \\$REMOTE_ADDR:\\$REMOTE_PORT"; } > /srv/cgi-bin/from && chmod +x /srv/cgi-bin/from && exec httpd -f -p 80 -h /srv';
+    expect((await run(['run', '-d', '--name', 'pnat', '-p', '127.0.0.1::80', 'busybox', 'sh', '-c', cgi])).code).toBe(0);
+    const natPort = /127\.0\.0\.1:(\d+)/.exec((await run(['port', 'pnat', '80/tcp'])).stdout)![1];
+    const clientPort = await freePort();
+    const seen = await until(async () => { try { return execFileSync('curl', ['-s', '-m', '3', '--local-port', String(clientPort), `http://127.0.0.1:${natPort}/cgi-bin/from`], { encoding: 'utf8' }); } catch { return ''; } }, (s) => s !== '', 5000);
+    expect(seen.trim().replace(/^\[::ffff:(.+)\]/, '$1')).toBe(`${(await inspect('pnat')).NetworkSettings.Gateway}:${clientPort}`);
     expect((await run(['run', '--rm', 'busybox', 'timeout', '5', 'wget', '-qO-', `http://${hostAddress()}:${fixed}/`])).stdout).toMatch(/^hello from/);
     expect((await run(['ps', '--filter', 'name=pub', '--format', '{{.Ports}}'])).stdout).toContain(`0.0.0.0:${fixed}->80/tcp`);
 
@@ -168,6 +192,35 @@ describe('networks', () => {
     expect(busy.stderr).toContain(`0.0.0.0:${fixed}`);
     expect(sh('ip netns')).toBe(netnsBefore);
     expect((await run(['rm', 'busy'])).code).toBe(0);
+  });
+
+  it('keeps containers away from the host\'s 127.0.0.1 services (route_localnet is on for NATed loopback)', async () => {
+    expect((await run(['run', '-d', '--name', 'probe', 'busybox', 'sleep', '60'])).code).toBe(0);
+    const settings = (await inspect('probe')).NetworkSettings;
+    const bridge = JSON.parse((await run(['network', 'inspect', 'bridge'])).stdout)[0].Options['com.docker.network.bridge.name'];
+    const gatewayMac = fs.readFileSync(`/sys/class/net/${bridge}/address`, 'utf8').trim();
+    // a source address no one holds, so the host's SYN-ACK stays unanswered and SYN-RECV stays visible
+    const spoofed = settings.IPAddress.replace(/\.\d+$/, '.254');
+    const listen = async (host: string): Promise<[net.Server, number]> => {
+      const server = net.createServer().listen(0, host);
+      await new Promise((r) => server.once('listening', r));
+      return [server, (server.address() as net.AddressInfo).port];
+    };
+    const [local, localPort] = await listen('127.0.0.1');
+    const [control, controlPort] = await listen(settings.Gateway);
+    try {
+      const sandbox = path.basename(settings.SandboxKey);
+      // a hand-made SYN from the container's eth0 to the gateway's MAC (NET_RAW is a default capability)
+      const syn = (dst: string, port: number) => execFileSync('ip', ['netns', 'exec', sandbox, 'python3', '-c', RAW_SYN, dst, String(port), gatewayMac, spoofed]);
+      syn('127.0.0.1', localPort);
+      syn(settings.Gateway, controlPort);
+      const halfOpen = () => Promise.resolve(sh('ss -Htn state syn-recv'));
+      expect(await until(halfOpen, (s) => s.includes(`${settings.Gateway}:${controlPort} `), 5000)).toContain(`${settings.Gateway}:${controlPort} `);
+      expect(sh('ss -Htn state syn-recv')).not.toContain(`127.0.0.1:${localPort} `);
+    } finally {
+      local.close();
+      control.close();
+    }
   });
 
   it('connects and disconnects a running container', async () => {

@@ -29,6 +29,7 @@ import { ImageService } from './images/image-service.js';
 import { EngineRuntime, runtimeLayout } from './runtime/engine-runtime.js';
 import { resolveUser } from './runtime/index.js';
 import { LayerStore } from './snapshots/layer-store.js';
+import { UnpackPool } from './snapshots/unpack-pool.js';
 import { openRootfsView, openRootfsWritable, prepareRootfs, releaseRootfs, removeRootfs } from './snapshots/rootfs.js';
 import { openStore } from './store/prisma-store.js';
 import { readHostFacts } from './system/host-facts.js';
@@ -50,7 +51,9 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   await fs.mkdir(config.execRoot, { recursive: true, mode: 0o711 });
   const store = await openStore(config.dataRoot);
   const blobs = new BlobStore(path.join(config.dataRoot, 'content'));
-  const layers = new LayerStore(path.join(config.dataRoot, 'layers'));
+  // Layers unpack in worker threads, beside the downloads and everything else on the daemon's own thread.
+  const unpackPool = new UnpackPool();
+  const layers = new LayerStore(path.join(config.dataRoot, 'layers'), { extract: (source, dest, limits) => unpackPool.extract(source, dest, limits) });
   // Scratch space for staging image archives; whatever a crash left there is swept here.
   const scratchDir = path.join(config.dataRoot, 'tmp');
   await fs.rm(scratchDir, { recursive: true, force: true });
@@ -201,6 +204,7 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
       })));
       await networks.close().catch((err) => logger.warn({ err }, 'network cleanup at shutdown failed'));
       await store.close();
+      await unpackPool.close();
     },
   };
 }

@@ -3,15 +3,19 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobStore } from '../content/blob-store.js';
-import { LayerStore } from '../snapshots/layer-store.js';
+import { extractLayer } from '../snapshots/extract.js';
+import { type LayerExtractor, LayerStore } from '../snapshots/layer-store.js';
 import { makeTar } from '../snapshots/tar-fixtures.js';
+import { UnpackPool } from '../snapshots/unpack-pool.js';
 import { storeAndUnpack } from './layer-download.js';
 
 let root: string;
 let blobs: BlobStore;
 let layers: LayerStore;
+const pool = new UnpackPool(1);
+afterAll(() => pool.close());
 
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'berth-layer-download-'));
@@ -38,7 +42,18 @@ const leftovers = async (): Promise<string[]> => [
   ...(await readdir(path.join(root, 'layers'))),
 ];
 
-describe('storeAndUnpack', () => {
+// The daemon unpacks in worker threads (UnpackPool); both ways must behave the same.
+const extractors: Array<[string, LayerExtractor]> = [
+  ['in this thread', extractLayer],
+  ['in a worker thread', (source, dest, limits) => pool.extract(source, dest, limits)],
+];
+
+describe.each(extractors)('storeAndUnpack, unpacking %s', (_, chosen) => {
+  beforeEach(async () => {
+    layers = new LayerStore(path.join(root, 'layers'), { extract: chosen });
+    await layers.init();
+  });
+
   it('stores the blob and unpacks the same bytes, uncommitted, for a commit that checks the diff ID', async () => {
     const content = randomBytes(3 * 1024 * 1024);
     const tar = await makeTar([{ name: 'data/big.bin', body: content }, { name: 'etc/hostname', body: 'berth\n' }]);

@@ -3,14 +3,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../errors.js';
 import { extractLayer, type ExtractLimits } from './extract.js';
+import type { LayerExtractor } from './layer-store.js';
 import { makeTar, snapshotTree, type FixtureEntry } from './tar-fixtures.js';
+import { UnpackPool } from './unpack-pool.js';
 
 let base: string;
 let sentinel: string;
 let dest: string;
+let extract: LayerExtractor = extractLayer;
+const pool = new UnpackPool(1);
+afterAll(() => pool.close());
 
 beforeEach(async () => {
   base = await mkdtemp(path.join(tmpdir(), 'berth-hostile-'));
@@ -33,7 +38,7 @@ async function attempt(source: Readable | Buffer, limits?: Partial<ExtractLimits
   await mkdir(dest);
   const before = await snapshotTree(sentinel);
   const stream = Buffer.isBuffer(source) ? Readable.from([source]) : source;
-  const error = await extractLayer(stream, dest, limits).then(() => null, (err: unknown) => err);
+  const error = await extract(stream, dest, limits).then(() => null, (err: unknown) => err);
   expect(await snapshotTree(sentinel)).toEqual(before);
   expect((await readdir(base)).sort()).toEqual(['layer', 'sentinel']);
   return error;
@@ -49,7 +54,17 @@ async function expectRejected(source: Readable | Buffer, pattern: RegExp, limits
 const file = (name: string, body = 'pwned'): FixtureEntry => ({ name, body });
 const escape = (): FixtureEntry => ({ name: 'escape', type: 'symlink', linkname: '../sentinel' });
 
-describe('extractLayer rejects hostile layers and leaves everything beside the layer unchanged', () => {
+// The daemon unpacks in worker threads (UnpackPool): the same rules and errors must hold there.
+const extractors: Array<[string, LayerExtractor]> = [
+  ['extractLayer', extractLayer],
+  ['UnpackPool', (source, to, limits) => pool.extract(source, to, limits)],
+];
+
+describe.each(extractors)('%s rejects hostile layers and leaves everything beside the layer unchanged', (_, chosen) => {
+  beforeEach(() => {
+    extract = chosen;
+  });
+
   const corpus: Array<[string, () => FixtureEntry[], RegExp]> = [
     ['a ../ path', () => [file('../sentinel/pwned')], /"..\/sentinel\/pwned" escapes the layer root/],
     ['a .. hidden in the middle', () => [file('a/b/../../../sentinel/pwned')], /escapes the layer root/],

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { digestHex, isDigest, sha256Digest } from '../content/digest.js';
 import { EngineError } from '../errors.js';
-import { extractLayer } from './extract.js';
+import { type ExtractResult, extractLayer } from './extract.js';
 import type { ExtractLimits } from './extract-limits.js';
 
 const run = promisify(execFile);
@@ -34,6 +34,9 @@ export function chainIds(diffIds: string[]): string[] {
   return chain;
 }
 
+/** Unpacks a layer blob into a fresh directory: `extractLayer` itself, or the same run elsewhere (`UnpackPool`, in worker threads). */
+export type LayerExtractor = (source: Readable, dest: string, limits?: Partial<ExtractLimits>) => Promise<ExtractResult>;
+
 /** A layer unpacked into an incomplete directory of the store, not yet committed (see `LayerStore.unpack`). */
 export interface UnpackedLayer {
   readonly dir: string;
@@ -50,7 +53,7 @@ export interface UnpackedLayer {
 export class LayerStore {
   constructor(
     readonly root: string,
-    private readonly options: { limits?: Partial<ExtractLimits> } = {},
+    private readonly options: { limits?: Partial<ExtractLimits>; extract?: LayerExtractor } = {},
   ) {}
 
   /** Creates the root and sweeps layers a crash left half unpacked or half removed. */
@@ -117,7 +120,8 @@ export class LayerStore {
     const dir = path.join(this.root, `${randomBytes(12).toString('hex')}${INCOMPLETE}`);
     try {
       await mkdir(path.join(dir, 'diff'), { recursive: true });
-      const result = await extractLayer(source, path.join(dir, 'diff'), this.options.limits);
+      const extract = this.options.extract ?? extractLayer;
+      const result = await extract(source, path.join(dir, 'diff'), this.options.limits);
       await run('sync', ['--file-system', dir]);
       return { dir, diffId: result.diffId, size: result.size };
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { ContainerCreateRequest, HostConfig, OciImageConfig } from '@berth/sdk';
 import type { Logger } from 'pino';
 import type { NetworkAttachment } from '../networks/endpoint-plumbing.js';
+import type { EventSink } from '../events/event-sink.js';
 import type { EngineStore } from '../store/engine-store.js';
 import type { MountRecord } from '../volumes/mount-point.js';
 import type { ContainerRecord } from './container-record.js';
@@ -57,5 +58,7 @@ export interface ContainerServiceDeps {
   mounts?: MountsPort;
   /** Absent: containers get a new network namespace with loopback only. */
   networks?: NetworkPort;
+  /** Absent: nothing is reported (the builder's step containers). */
+  events?: EventSink;
   logger: Logger;
 }

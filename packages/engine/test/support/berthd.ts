@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const BERTHD = path.resolve(here, '../../dist/berthd.js');
+/** The built daemon; `BERTHD_ENTRY` points tests at another build of it (e.g. `dist-mine/berthd.js`). */
+export const BERTHD = process.env.BERTHD_ENTRY ?? path.resolve(here, '../../dist/berthd.js');
 export const REPO = path.resolve(here, '../../../..');
 export const DOCKER = '/usr/local/bin/docker';
 

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import { digestHex, isDigest, sha256Digest } from '../content/digest.js';
 import { EngineError } from '../errors.js';
 import { type ExtractResult, extractLayer } from './extract.js';
 import type { ExtractLimits } from './extract-limits.js';
-
-const run = promisify(execFile);
+import { FilesystemSync } from './filesystem-sync.js';
 const INCOMPLETE = '.incomplete';
 
 /** An unpacked, read-only layer as recorded in its `layer.json`. */
@@ -51,10 +48,14 @@ export interface UnpackedLayer {
  * incomplete directories, which `init()` sweeps. Removing a layer others use is the caller's decision.
  */
 export class LayerStore {
+  private readonly flush: FilesystemSync;
+
   constructor(
     readonly root: string,
     private readonly options: { limits?: Partial<ExtractLimits>; extract?: LayerExtractor } = {},
-  ) {}
+  ) {
+    this.flush = new FilesystemSync(root);
+  }
 
   /** Creates the root and sweeps layers a crash left half unpacked or half removed. */
   async init(): Promise<void> {
@@ -112,8 +113,8 @@ export class LayerStore {
    * The first half of `create`: unpacks a layer blob into a fresh incomplete directory, which nobody sees
    * until `commit` (a crash leaves it to `init()`'s sweep). It needs no parent, so a layer can be unpacked
    * while it downloads, before the layers below it are there. The files are flushed to disk here (one
-   * syncfs), while the caller may still be busy with other work (the blob's own fsync, other layers),
-   * so that `commit` has only its record to make durable. The source is always consumed or destroyed;
+   * syncfs, shared with layers unpacked at the same time), while the caller may still be busy with other
+   * work (the blob's own fsync, other layers), so that `commit` has only its record to make durable. The source is always consumed or destroyed;
    * on failure nothing is left behind. Each unpacked layer must be committed or abandoned.
    */
   async unpack(source: Readable): Promise<UnpackedLayer> {
@@ -122,7 +123,7 @@ export class LayerStore {
       await mkdir(path.join(dir, 'diff'), { recursive: true });
       const extract = this.options.extract ?? extractLayer;
       const result = await extract(source, path.join(dir, 'diff'), this.options.limits);
-      await run('sync', ['--file-system', dir]);
+      await this.flush.sync();
       return { dir, diffId: result.diffId, size: result.size };
     } catch (err) {
       source.destroy();

@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { archiveRoutes } from './api/compat/archive.js';
 import { buildRoutes } from './api/compat/build.js';
 import { containerRoutes } from './api/compat/containers.js';
+import { containerStatsRoutes } from './api/compat/container-stats.js';
+import { detectHierarchy, openCgroup } from './cgroups/cgroup.js';
+import { ContainerStatsService } from './containers/stats/stats-service.js';
 import { execRoutes } from './api/compat/exec.js';
+import { eventRoutes } from './api/compat/events.js';
+import { nativeStreamRoutes } from './api/native/stream-route.js';
+import { EventBus } from './events/event-bus.js';
+import { EventHistory } from './events/event-history.js';
+import { imageEventPublisher } from './images/image-event.js';
 import { imageRoutes } from './api/compat/images.js';
 import { transferRoutes } from './api/compat/transfers.js';
 import { volumeRoutes } from './api/compat/volumes.js';
@@ -35,6 +44,7 @@ import { openStore } from './store/prisma-store.js';
 import { readHostFacts } from './system/host-facts.js';
 import { systemDiskUsage } from './system/system-df.js';
 import { toVolume } from './volumes/volume-view.js';
+import { publishVolumeMounts } from './volumes/volume-event.js';
 import { ContainerMounts } from './volumes/container-mounts.js';
 import { systemVolumeHost } from './volumes/volume-host.js';
 import { VolumeService } from './volumes/volume-service.js';
@@ -50,6 +60,8 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   await fs.mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
   await fs.mkdir(config.execRoot, { recursive: true, mode: 0o711 });
   const store = await openStore(config.dataRoot);
+  // The event bus comes first: every service reports to it; its history outlives restarts.
+  const bus = new EventBus(await EventHistory.open({ dir: path.join(config.dataRoot, 'events') }));
   const blobs = new BlobStore(path.join(config.dataRoot, 'content'));
   // Layers unpack in worker threads, beside the downloads and everything else on the daemon's own thread.
   const unpackPool = new UnpackPool();
@@ -68,6 +80,13 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
     containersUsing: (imageId) => containers?.usersOf(imageId) ?? [],
     logger: logger.child({ component: 'images' }),
     scratchDir,
+    events: imageEventPublisher(bus, (id): Record<string, string> | undefined => {
+      try {
+        return images.resolve(id).config.config?.Labels ?? undefined;
+      } catch {
+        return undefined;
+      }
+    }),
   });
   await images.init();
 
@@ -80,6 +99,11 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
     cgroupParent: `/berth-${instanceTag}`,
     initPath: INIT_BINARY,
   };
+  const cgroupHierarchy = detectHierarchy();
+  const stats = new ContainerStatsService({
+    cgroupOf: (id) => openCgroup(`${specContext.cgroupParent}/${id}`, cgroupHierarchy),
+    hostMemory: os.totalmem(),
+  });
   const networks = new NetworkService({
     tag: instanceTag,
     ...(config.bridge ? { defaultBridge: config.bridge } : {}),
@@ -88,6 +112,7 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
     store: store.networks,
     containers: () => containers!,
     logger: logger.child({ component: 'networks' }),
+    events: bus,
   });
   await networks.init();
   const volumes = new VolumeService({
@@ -98,11 +123,15 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
       .map((r) => ({ id: r.id, running: isActive(r) })),
     host: systemVolumeHost,
     logger: logger.child({ component: 'volumes' }),
+    events: bus,
   });
   await volumes.init();
   const mounts = new ContainerMounts({ volumes, findContainer: (ref) => containers!.get(ref), logger: logger.child({ component: 'volumes' }) });
   // Volumes with mount options stay mounted while a container using them runs.
-  const unmountWhenStopped = (record: ContainerRecord): void => void containers!.signals.whenStopped(record.id).then(() => mounts.stopped(record));
+  const unmountWhenStopped = (record: ContainerRecord): void => void containers!.signals.whenStopped(record.id).then(() => {
+    publishVolumeMounts(bus, record, 'unmount');
+    return mounts.stopped(record);
+  });
   containers = new ContainerService({
     dataRoot: config.dataRoot,
     store,
@@ -126,9 +155,12 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
     writeSpec: async (record, rootfs, bundle, network) => {
       unmountWhenStopped(record);
       await writeContainerSpec(specContext, record, rootfs, bundle, await mounts.prepare(record, rootfs), network);
+      publishVolumeMounts(bus, record, 'mount');
     },
     networks,
     mounts,
+    oomKills: (id) => stats.oomKills(id),
+    events: bus,
     logger: logger.child({ component: 'containers' }),
   });
   await containers.init();
@@ -156,6 +188,13 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
     inspect: (record) => networks.inspectView(record),
     summary: (record) => networks.summaryView(record),
   });
+  containerStatsRoutes(router, {
+    find: (ref) => service.get(ref),
+    save: (record) => service.save(record),
+    runtime,
+    events: { publish: (event) => service.publish(event) },
+    stats,
+  });
   const rootDeps = {
     ...exportDeps,
     openWritable: (lowerDirs: string[], dir: string) => openRootfsWritable({ lowerDirs, dir }),
@@ -163,6 +202,17 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   archiveRoutes(router, new ContainerArchive({ find: exportDeps.find, openRoot: (record, writable) => openContainerRoot(rootDeps, record, writable) }));
   networkRoutes(router, networks);
   execRoutes(router, execs);
+  eventRoutes(router, bus);
+  const nativeStream = nativeStreamRoutes(router, {
+    bus,
+    containers: {
+      get: (ref) => service.get(ref),
+      logPath: (id) => service.paths(id).logPath,
+      whenStopped: (id) => service.signals.whenStopped(id),
+      whenRemoved: (id) => service.signals.whenRemoved(id),
+    },
+    stats: (record, signal) => stats.stream(record, signal),
+  }, logger.child({ component: 'stream' }));
   volumeRoutes(router, volumes);
   buildRoutes(router, {
     images,
@@ -176,7 +226,17 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
       release: releaseRootfs,
     },
     cacheDir: path.join(config.dataRoot, 'build-cache'),
+    mountCacheDir: path.join(config.dataRoot, 'build-mounts'),
     scratchDir,
+    pull: async (ref, signal, auths) => {
+      const target = registries.target(ref);
+      const client = registries.client(target.remote.domain, auths[target.remote.domain]);
+      try {
+        for await (const _ of images.pull(client, target, signal)) void _;
+      } finally {
+        client.close();
+      }
+    },
   }, logger.child({ component: 'build' }));
   diskUsageRoute(router, () => systemDiskUsage({
     images: () => images.list({ all: true, usage: true }),
@@ -198,11 +258,13 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
 
   return {
     async close() {
+      nativeStream.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();
       })));
       await networks.close().catch((err) => logger.warn({ err }, 'network cleanup at shutdown failed'));
+      await bus.close();
       await store.close();
       await unpackPool.close();
     },

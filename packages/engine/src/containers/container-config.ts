@@ -1,5 +1,6 @@
 import type { ContainerConfig, ContainerCreateRequest, OciImageConfig } from '@berth/sdk';
 import { EngineError } from '../errors.js';
+import { type HealthConfig, mergeHealthcheck } from './health/health-config.js';
 
 /** The effective configuration of a new container: the request over the image's defaults. */
 export interface MergedConfig {
@@ -39,6 +40,8 @@ export function mergeConfig(request: ContainerCreateRequest, image: OciImageConf
   const stopSignal = request.StopSignal || defaults.StopSignal;
   if (stopSignal) config.StopSignal = stopSignal;
   if (request.StopTimeout != null) config.StopTimeout = request.StopTimeout;
+  const healthcheck = mergeHealthcheck((request as { Healthcheck?: HealthConfig }).Healthcheck, (defaults as { Healthcheck?: HealthConfig }).Healthcheck);
+  if (healthcheck) (config as { Healthcheck?: HealthConfig }).Healthcheck = healthcheck;
   if (config.WorkingDir && !config.WorkingDir.startsWith('/')) {
     throw new EngineError('INVALID_ARGUMENT', `the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`);
   }

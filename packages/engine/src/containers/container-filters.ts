@@ -3,9 +3,10 @@ import { checkFilterKeys } from '../api/query.js';
 import { matchLabelFilters } from '../api/label-filter.js';
 import type { ContainerRecord } from './container-record.js';
 
-const KEYS = ['status', 'name', 'label', 'id', 'ancestor', 'exited', 'before', 'since'] as const;
+const KEYS = ['status', 'name', 'label', 'id', 'ancestor', 'exited', 'before', 'since', 'health'] as const;
 /** Filters `POST /containers/prune` accepts. */
 export const PRUNE_FILTER_KEYS = ['label', 'label!', 'until'] as const;
+const HEALTH = ['starting', 'healthy', 'unhealthy', 'none'];
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
 export interface FilterContext {
@@ -41,6 +42,10 @@ export function containerFilter(
   if (labels.length + notLabels.length > 0) checks.push((r) => matchLabelFilters(labels, notLabels, r.config.Labels));
   any('ancestor', (r, v) => ctx.ancestorMatches(r, v));
   any('exited', (r, v) => r.state.status === 'exited' && r.state.exitCode === Number(v));
+  for (const v of values('health')) {
+    if (!HEALTH.includes(v)) throw new EngineError('INVALID_ARGUMENT', `invalid filter 'health=${v}': must be one of ${HEALTH.join(', ')}`);
+  }
+  any('health', (r, v) => (r.health && r.state.status === 'running' ? r.health.Status : 'none') === v);
   for (const ref of values('before')) {
     const pivot = Date.parse(ctx.find(ref).created);
     checks.push((r) => Date.parse(r.created) < pivot);

@@ -60,5 +60,7 @@ export interface ContainerServiceDeps {
   networks?: NetworkPort;
   /** Absent: nothing is reported (the builder's step containers). */
   events?: EventSink;
+  /** OOM kills in a container's cgroup, read when it exits (before its cgroup goes); absent: never OOMKilled. */
+  oomKills?: (id: string) => Promise<number>;
   logger: Logger;
 }

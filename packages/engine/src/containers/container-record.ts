@@ -1,6 +1,7 @@
 import type { ContainerConfig, ContainerStatus, HostConfig } from '@berth/sdk';
 import type { ContainerNetworking } from '../networks/network-record.js';
 import type { MountRecord } from '../volumes/mount-point.js';
+import type { HealthState } from './health/health-state.js';
 
 /** What the engine knows about one container; persisted as JSON in the store on every change. */
 export interface ContainerRecord {
@@ -16,6 +17,10 @@ export interface ContainerRecord {
   hostConfig: HostConfig;
   state: ContainerRunState;
   restartCount: number;
+  /** The user stopped or killed it; restart policies leave it alone (see restart/restart-manager.ts). */
+  stoppedByUser?: boolean;
+  /** `State.Health` while a health check runs (see health/health-monitor.ts). */
+  health?: HealthState;
   /** Networks, addresses and published ports; kept by the network service. */
   network?: ContainerNetworking;
   /** Volumes, binds and tmpfs mounts resolved at create (`docker inspect` Mounts); kept by the volumes module. */

@@ -3,9 +3,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ContainerCreateRequest, ContainerSummary } from '@berth/sdk';
 import { EngineError } from '../errors.js';
+import type { EngineEvent } from '../events/event-sink.js';
+import { diskUsage } from '../system/disk-usage.js';
 import { AttachHub } from './attach-hub.js';
 import { mergeConfig } from './container-config.js';
 import { ContainerSignals } from './container-events.js';
+import { containerEvent } from './container-event.js';
 import { PRUNE_FILTER_KEYS, containerFilter, parseUntil } from './container-filters.js';
 import type { ContainerServiceDeps, MountsPort } from './container-ports.js';
 import { type ContainerRecord, ZERO_TIME, initialState, isActive } from './container-record.js';
@@ -13,7 +16,9 @@ import { ContainerRegistry } from './container-registry.js';
 import { type ContainerPaths, toSummary } from './container-view.js';
 import { normaliseHostConfig } from './host-config.js';
 import { generateName, validateName } from './names.js';
-import { parseSignal } from './signals.js';
+import { parseSignal, signalNumber } from './signals.js';
+import { RestartManager } from './restart/restart-manager.js';
+import { HealthMonitor } from './health/health-monitor.js';
 
 /** Container records and lifecycle: create, start, stop, kill, remove, wait, live restore. */
 export class ContainerService {
@@ -25,6 +30,20 @@ export class ContainerService {
   private readonly premounts = new Map<string, Promise<unknown>>();
   /** Runtime state and mounts of exited containers being cleaned up. */
   private readonly cleanups = new Map<string, Promise<void>>();
+  private readonly restarts = new RestartManager({
+    relaunch: (record) => this.start(record.id, { auto: true }),
+    save: (record) => this.save(record),
+    cancelled: (record) => this.signals.exited(record.id, record.state.exitCode),
+    published: (record, action) => this.publish(containerEvent(record, action)),
+    warn: (err, id, msg) => this.deps.logger.warn({ err, id }, msg),
+  });
+  private readonly health = new HealthMonitor({
+    exec: (id, opts) => this.deps.runtime.exec(id, opts),
+    save: (record) => this.save(record),
+    publish: (event) => this.publish(event),
+    event: (record, action) => containerEvent(record, action),
+    warn: (err, id, msg) => this.deps.logger.warn({ err, id }, msg),
+  });
 
   constructor(private readonly deps: ContainerServiceDeps) {
     this.attachments = new AttachHub(deps.runtime);
@@ -36,6 +55,7 @@ export class ContainerService {
     for (const row of await this.deps.store.containers.all()) this.registry.add(JSON.parse(row.data) as ContainerRecord);
     await Promise.all(this.registry.all().map((r) => this.reconcile(r)));
     await this.sweep();
+    this.restarts.atBoot(this.registry.all());
   }
 
   paths(id: string): ContainerPaths {
@@ -113,6 +133,7 @@ export class ContainerService {
       throw err;
     }
     this.registry.add(record);
+    this.publish(containerEvent(record, 'create'));
     this.premounts.set(id, this.mountRootfs(record).catch(() => {}));
     return record;
   }
@@ -121,11 +142,13 @@ export class ContainerService {
     return this.deps.rootfs.prepare(this.deps.images.lowerDirs(record.imageId), this.paths(record.id).dir);
   }
 
-  async start(ref: string): Promise<void> {
+  /** `auto`: started by the restart policy, which keeps its count. */
+  async start(ref: string, opts: { auto?: boolean } = {}): Promise<void> {
     const record = this.get(ref);
     if (record.state.status === 'running' || record.state.status === 'paused') {
       throw new EngineError('NOT_MODIFIED', `container ${record.id} is already running`);
     }
+    if (!opts.auto) this.restarts.userStarted(record);
     const pending = this.starting.get(record.id);
     if (pending) return pending;
     const run = this.launch(record).finally(() => this.starting.delete(record.id));
@@ -181,8 +204,10 @@ export class ContainerService {
     });
     await this.save(record);
     mark('saved');
+    this.publish(containerEvent(record, 'start'));
     this.deps.logger.debug({ id: record.id, ms: marks }, 'container started');
     this.monitor(record);
+    this.health.started(record);
   }
 
   private async failStart(record: ContainerRecord, err: unknown): Promise<void> {
@@ -206,9 +231,14 @@ export class ContainerService {
     );
   }
 
-  private async onExit(record: ContainerRecord, code: number): Promise<void> {
+  /** `lost`: the container vanished with the machine; only always/unless-stopped bring it back. */
+  private async onExit(record: ContainerRecord, code: number, lost = false): Promise<void> {
     if (!this.registry.isCurrent(record)) return;
-    Object.assign(record.state, { status: 'exited', exitCode: code, pid: 0, conmonPid: 0, finishedAt: new Date().toISOString() });
+    this.health.stopped(record.id);
+    const oomKilled = ((await this.deps.oomKills?.(record.id).catch(() => 0)) ?? 0) > 0;
+    if (oomKilled) this.publish(containerEvent(record, 'oom'));
+    Object.assign(record.state, { status: 'exited', exitCode: code, pid: 0, conmonPid: 0, oomKilled, finishedAt: new Date().toISOString() });
+    this.publish(containerEvent(record, 'die', { exitCode: String(code) }));
     if (record.hostConfig.AutoRemove) {
       this.signals.exited(record.id, code);
       await this.remove(record.id, { force: true }).catch((err) => this.deps.logger.error({ err, id: record.id }, 'auto-remove failed'));
@@ -223,19 +253,25 @@ export class ContainerService {
       this.deps.networks?.detach(record).catch((err) => this.deps.logger.warn({ err, id: record.id }, 'network cleanup failed')),
     ]).then(() => void this.cleanups.delete(record.id));
     this.cleanups.set(record.id, cleanup);
+    await this.restarts.exited(record, { lost });
   }
 
   async stop(ref: string, opts: { timeout?: number; signal?: string }): Promise<void> {
     const record = this.get(ref);
+    if (this.restarts.userStopped(record)) return;
     if (!isActive(record)) throw new EngineError('NOT_MODIFIED', `container ${record.id} is already stopped`);
     const stopped = this.signals.whenStopped(record.id);
     const signal = parseSignal(opts.signal || record.config.StopSignal || 'TERM');
     const timeout = opts.timeout ?? record.config.StopTimeout ?? 10;
     if (record.state.status === 'paused') await this.deps.runtime.resume(record.id).catch(() => {});
+    // Reported before the signal is sent, so that the exit it causes (`die`) always comes after it.
+    this.publish(containerEvent(record, 'kill', { signal: String(signalNumber(signal)) }));
     await this.deps.runtime.kill(record.id, signal).catch(() => {});
+    void stopped.then(() => this.publish(containerEvent(record, 'stop')));
     if (timeout < 0) return void (await stopped);
     const timer = new Promise<'timeout'>((r) => setTimeout(r, timeout * 1000, 'timeout').unref());
     if ((await Promise.race([stopped, timer])) === 'timeout') {
+      this.publish(containerEvent(record, 'kill', { signal: String(signalNumber('KILL')) }));
       await this.deps.runtime.kill(record.id, 'KILL').catch(() => {});
       await stopped;
     }
@@ -245,14 +281,17 @@ export class ContainerService {
     const record = this.get(ref);
     if (isActive(record)) await this.stop(record.id, opts);
     await this.start(record.id);
+    this.publish(containerEvent(record, 'restart'));
   }
 
   async kill(ref: string, signal = 'KILL'): Promise<void> {
     const record = this.get(ref);
     const name = parseSignal(signal);
+    if (isActive(record) && this.restarts.userStopped(record)) return;
     if (!isActive(record)) {
       throw new EngineError('CONFLICT', `cannot kill container: ${ref}: container ${record.id} is not running`);
     }
+    this.publish(containerEvent(record, 'kill', { signal: String(signalNumber(name)) }));
     await this.deps.runtime.kill(record.id, name);
   }
 
@@ -263,6 +302,7 @@ export class ContainerService {
     await this.deps.runtime.pause(record.id);
     record.state.status = 'paused';
     await this.save(record);
+    this.publish(containerEvent(record, 'pause'));
   }
 
   async unpause(ref: string): Promise<void> {
@@ -271,6 +311,7 @@ export class ContainerService {
     await this.deps.runtime.resume(record.id);
     record.state.status = 'running';
     await this.save(record);
+    this.publish(containerEvent(record, 'unpause'));
   }
 
   async rename(ref: string, newName: string): Promise<void> {
@@ -288,11 +329,13 @@ export class ContainerService {
       throw err;
     }
     this.registry.releaseName(old);
+    this.publish(containerEvent(record, 'rename', { oldName: `/${old}` }));
   }
 
   /** `volumes` (`rm -v`, and always for `--rm` containers) also removes the container's anonymous volumes. */
   async remove(ref: string, opts: { force: boolean; volumes?: boolean }): Promise<void> {
     const record = this.get(ref);
+    if (opts.force) this.restarts.userStopped(record);
     if (isActive(record) || this.starting.has(record.id)) {
       if (!opts.force) {
         throw new EngineError('CONFLICT', `You cannot remove a running container ${record.id}. Stop the container before attempting removal or force remove`);
@@ -303,6 +346,7 @@ export class ContainerService {
     }
     if (!this.registry.has(record.id)) return;
     this.registry.delete(record);
+    this.restarts.forget(record.id);
     this.premounts.delete(record.id);
     this.attachments.dropPending(record.id);
     await Promise.all([
@@ -311,6 +355,7 @@ export class ContainerService {
     ]);
     await this.deps.mounts?.detach(record, (opts.volumes ?? false) || (record.hostConfig.AutoRemove ?? false));
     this.signals.removed(record.id, record.state.exitCode);
+    this.publish(containerEvent(record, 'destroy'));
     // The record is gone, so nothing refers to the files any more: they go in the background
     // (and a crash before that is swept at the next start).
     void this.removeFiles(record.id);
@@ -349,17 +394,21 @@ export class ContainerService {
     return this.signals.whenStopped(record.id);
   }
 
-  async prune(filters: Map<string, string[]>): Promise<string[]> {
+  /** `docker container prune`: removes stopped containers that match; `reclaimed` is the bytes of their writable layers. */
+  async prune(filters: Map<string, string[]>): Promise<{ deleted: string[]; reclaimed: number }> {
     const keep = containerFilter(filters, { ancestorMatches: () => false, find: (ref) => this.get(ref) }, PRUNE_FILTER_KEYS);
     const until = filters.get('until')?.[0];
     const cutoff = until ? parseUntil(until) : Infinity;
     const removed: string[] = [];
+    let reclaimed = 0;
     for (const record of this.all()) {
       if (isActive(record) || !keep(record) || Date.parse(record.created) >= cutoff) continue;
+      const size = await diskUsage(this.paths(record.id).upper);
       await this.remove(record.id, { force: false });
       removed.push(record.id);
+      reclaimed += size;
     }
-    return removed;
+    return { deleted: removed, reclaimed };
   }
 
   /** Brings a record loaded at start up to date with what happened while the daemon was away. */
@@ -372,11 +421,17 @@ export class ContainerService {
     if (code !== null) return this.onExit(record, code);
     if (record.state.conmonPid > 0 && this.deps.runtime.monitorAlive(record.id, record.state.conmonPid)) {
       this.monitor(record);
+      if (record.state.status === 'running') this.health.started(record, true);
       return;
     }
     // The monitor is gone without recording an exit (the machine restarted).
     record.state.error = 'container was not running when the engine started';
-    await this.onExit(record, 255);
+    await this.onExit(record, 255, true);
+  }
+
+  /** Reports an event about a container on the engine's bus (when it has one). */
+  publish(event: EngineEvent): void {
+    this.deps.events?.publish(event);
   }
 
   async save(record: ContainerRecord): Promise<void> {

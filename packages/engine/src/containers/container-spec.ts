@@ -5,6 +5,8 @@ import { buildSpec, readFileInRoot, resolveUser } from '../runtime/index.js';
 import type { OciMount } from '../runtime/oci-spec.js';
 import type { NetworkAttachment } from '../networks/endpoint-plumbing.js';
 import type { ContainerRecord } from './container-record.js';
+import { toOciResources, toRlimits } from '../limits/oci-resources.js';
+import { resourcesOf } from '../limits/resource-config.js';
 
 export interface SpecContext {
   /** cgroup parent of this engine instance, e.g. "/berth-1a2b3c4d". */
@@ -54,6 +56,8 @@ export async function writeContainerSpec(
     capDrop: hostConfig.CapDrop ?? [],
     ...(hostConfig.Init ? { init: ctx.initPath } : {}),
     cgroupsPath: `${ctx.cgroupParent}/${record.id}`,
+    rlimits: toRlimits(resourcesOf(hostConfig).Ulimits),
+    resources: toOciResources(resourcesOf(hostConfig)),
     seccomp: (hostConfig.SecurityOpt ?? []).includes('seccomp=unconfined') ? 'unconfined' : 'default',
     noNewPrivileges: (hostConfig.SecurityOpt ?? []).some((o) => /^no-new-privileges(:true|=true)?$/.test(o)),
   });

@@ -1,6 +1,7 @@
 import type { ContainerInspect, ContainerSummary } from '@berth/sdk';
 import type { ContainerRecord } from './container-record.js';
 import { humanDuration } from './human-duration.js';
+import { healthSuffix } from './health/health-state.js';
 import { toMountPoint } from '../volumes/mount-point.js';
 
 /** Where a container's files live, shown by `docker inspect`. */
@@ -17,7 +18,7 @@ export function statusText(record: ContainerRecord, now = Date.now()): string {
   const { state } = record;
   switch (state.status) {
     case 'created': return 'Created';
-    case 'running': return `Up ${humanDuration(now - Date.parse(state.startedAt))}`;
+    case 'running': return `Up ${humanDuration(now - Date.parse(state.startedAt))}${record.health ? healthSuffix(record.health.Status) : ''}`;
     case 'paused': return `Up ${humanDuration(now - Date.parse(state.startedAt))} (Paused)`;
     case 'restarting': return `Restarting (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt))} ago`;
     case 'removing': return 'Removal In Progress';
@@ -72,6 +73,7 @@ export function toInspect(record: ContainerRecord, paths: ContainerPaths, execId
       Error: state.error,
       StartedAt: state.startedAt,
       FinishedAt: state.finishedAt,
+      ...(record.health ? { Health: record.health } : {}),
     },
     Image: record.imageId,
     ResolvConfPath: '',

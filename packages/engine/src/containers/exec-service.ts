@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ExecCreateRequest, ExecInspect } from '@berth/sdk';
 import { EngineError } from '../errors.js';
+import { containerEvent } from './container-event.js';
 import type { ContainerService } from './container-service.js';
 import type { ExecProcess, ExecOptions, RuntimePort } from './runtime-port.js';
 
@@ -39,6 +40,7 @@ export class ExecService {
     }
     const id = randomBytes(32).toString('hex');
     this.execs.set(id, { id, containerId: container.id, request, running: false, exitCode: null, pid: 0 });
+    this.containers.publish(containerEvent(container, `exec_create: ${request.Cmd.join(' ')}`, { execID: id }));
     return id;
   }
 
@@ -78,10 +80,12 @@ export class ExecService {
     }
     exec.process = proc;
     exec.pid = proc.pid;
-    void proc.exited.then(
-      (code) => Object.assign(exec, { running: false, exitCode: code }),
-      () => Object.assign(exec, { running: false, exitCode: 126 }),
-    );
+    this.containers.publish(containerEvent(container, `exec_start: ${req.Cmd.join(' ')}`, { execID: id }));
+    const died = (code: number): void => {
+      Object.assign(exec, { running: false, exitCode: code });
+      this.containers.publish(containerEvent(container, 'exec_die', { execID: id, exitCode: String(code) }));
+    };
+    void proc.exited.then(died, () => died(126));
     return proc;
   }
 

@@ -1,5 +1,8 @@
 import type { HostConfig } from '@berth/sdk';
 import { EngineError } from '../errors.js';
+import { checkUlimitsFit } from '../limits/host-rlimits.js';
+import { toRlimits } from '../limits/oci-resources.js';
+import { adaptResources, checkResources, resourcesOf } from '../limits/resource-config.js';
 
 const VALID_RESTART = ['', 'no', 'always', 'on-failure', 'unless-stopped'];
 
@@ -10,5 +13,8 @@ export function normaliseHostConfig(hostConfig: HostConfig): HostConfig {
   if (hostConfig.AutoRemove && policy !== '' && policy !== 'no') {
     throw new EngineError('INVALID_ARGUMENT', 'conflicting options: cannot specify both --restart and --rm');
   }
-  return { NetworkMode: 'default', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...hostConfig };
+  checkResources(resourcesOf(hostConfig), false);
+  toRlimits(resourcesOf(hostConfig).Ulimits);
+  checkUlimitsFit(resourcesOf(hostConfig).Ulimits);
+  return adaptResources({ NetworkMode: 'default', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, ...hostConfig });
 }

@@ -15,26 +15,52 @@ export interface LogEntry {
 const SPACE = 0x20;
 
 export function parseLogLine(line: Buffer): LogEntry | null {
-  const s1 = line.indexOf(SPACE);
-  const s2 = line.indexOf(SPACE, s1 + 1);
-  const s3 = line.indexOf(SPACE, s2 + 1);
-  if (s1 < 0 || s2 < 0 || s3 < 0) return null;
-  const time = line.subarray(0, s1).toString('latin1');
-  const stream = line.subarray(s1 + 1, s2).toString('latin1');
-  if (stream !== 'stdout' && stream !== 'stderr') return null;
-  const partial = line[s2 + 1] === 0x50; // 'P'
-  const m = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time);
-  if (!m) return null;
-  const ms = Date.parse(`${m[1]}${m[3]}`);
-  if (Number.isNaN(ms)) return null;
-  const content = line.subarray(s3 + 1);
+  return parseLogEntry(line, 0, line.length);
+}
+
+/** The last timestamp's second (`2026-12-03T18:44:26+00:00`) and its value: log lines come many a second. */
+let cachedSecond = '';
+let cachedMs = 0;
+
+/**
+ * Parses the entry in `buf[start, end)`. When `buf[end]` is the line's `\n`, a full line's data
+ * is a view of `buf` that includes it, so reading a large log copies nothing per line.
+ */
+export function parseLogEntry(buf: Buffer, start: number, end: number): LogEntry | null {
+  const s1 = buf.indexOf(SPACE, start);
+  if (s1 < 0 || s1 >= end) return null;
+  const s2 = buf.indexOf(SPACE, s1 + 1);
+  if (s2 < 0 || s2 >= end) return null;
+  const s3 = buf.indexOf(SPACE, s2 + 1);
+  if (s3 < 0 || s3 > end) return null;
+  const streamLength = s2 - s1 - 1;
+  const stream = streamLength === 6 && buf[s1 + 4] === 0x6f ? 'stdout' : streamLength === 6 && buf[s1 + 4] === 0x65 ? 'stderr' : null;
+  if (stream === null || buf.toString('latin1', s1 + 1, s2) !== stream) return null;
+  const time = buf.toString('latin1', start, s1);
+  const zoneAt = time.endsWith('Z') ? time.length - 1 : time.length - 6;
+  const dot = time.lastIndexOf('.', zoneAt);
+  const second = dot >= 0 ? time.slice(0, dot) + time.slice(zoneAt) : time;
+  if (second !== cachedSecond) {
+    if (!/(Z|[+-]\d\d:\d\d)$/.test(second)) return null;
+    const ms = Date.parse(second);
+    if (Number.isNaN(ms)) return null;
+    cachedSecond = second;
+    cachedMs = ms;
+  }
+  const fraction = dot >= 0 ? time.slice(dot + 1, zoneAt) : '0';
+  if (!/^\d*$/.test(fraction)) return null;
+  const partial = buf[s2 + 1] === 0x50; // 'P'
+  const withNewline = !partial && buf[end] === 0x0a;
+  const content = buf.subarray(Math.min(s3 + 1, end), withNewline ? end + 1 : end);
   return {
-    seconds: Math.floor(ms / 1000),
-    nanos: Number((m[2] ?? '0').padEnd(9, '0').slice(0, 9)),
+    seconds: Math.floor(cachedMs / 1000),
+    nanos: Number((fraction || '0').padEnd(9, '0').slice(0, 9)),
     stream,
-    data: partial ? Buffer.from(content) : Buffer.concat([content, Buffer.from('\n')]),
+    data: partial || withNewline ? content : Buffer.concat([content, NEWLINE]),
   };
 }
+
+const NEWLINE = Buffer.from('\n');
 
 /** `2026-12-03T18:48:27.878874707Z`, what `docker logs -t` prints before each line. */
 export function formatTimestamp(entry: LogEntry): string {

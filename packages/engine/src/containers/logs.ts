@@ -1,4 +1,5 @@
-import { type LogEntry, type LogTime, compareTime, fileChanged, parseLogLine, readLines } from './log-file.js';
+import { readEntryChunks, tailOffset } from './log-chunks.js';
+import { type LogEntry, type LogTime, compareTime, fileChanged } from './log-file.js';
 
 export interface LogOptions {
   stdout: boolean;
@@ -13,17 +14,25 @@ export interface LogOptions {
   signal: AbortSignal;
 }
 
-/** The entries of a container's log file, filtered as `docker logs` asks, optionally following. */
-export async function* readContainerLogs(path: string, opts: LogOptions): AsyncGenerator<LogEntry> {
+/**
+ * The entries of a container's log file, filtered as `docker logs` asks, optionally following,
+ * in batches (one per chunk of the file read), so large logs stream in bounded memory.
+ */
+export async function* readContainerLogBatches(path: string, opts: LogOptions): AsyncGenerator<LogEntry[]> {
   const wanted = (e: LogEntry): boolean =>
     (e.stream === 'stdout' ? opts.stdout : opts.stderr) &&
     (opts.since === undefined || compareTime(e, opts.since) >= 0) &&
     (opts.until === undefined || compareTime(e, opts.until) <= 0);
 
-  let { lines, offset } = await readLines(path, 0);
-  let entries = lines.map(parseLogLine).filter((e): e is LogEntry => e !== null && wanted(e));
-  if (opts.tail !== undefined && opts.tail >= 0) entries = opts.tail === 0 ? [] : entries.slice(-opts.tail);
-  yield* entries;
+  let offset = opts.tail !== undefined && opts.tail >= 0 ? await tailOffset(path, opts.tail, wanted) : 0;
+  const readFrom = async function* (): AsyncGenerator<LogEntry[]> {
+    for await (const chunk of readEntryChunks(path, offset, wanted)) {
+      offset = chunk.offset;
+      if (chunk.entries.length > 0) yield chunk.entries;
+      if (opts.signal.aborted) return;
+    }
+  };
+  yield* readFrom();
   if (!opts.follow || (opts.until !== undefined && opts.until.seconds * 1000 <= Date.now())) return;
 
   const done = new AbortController();
@@ -33,16 +42,17 @@ export async function* readContainerLogs(path: string, opts: LogOptions): AsyncG
   try {
     while (true) {
       const finished = done.signal.aborted;
-      const next = await readLines(path, offset);
-      offset = next.offset;
-      for (const line of next.lines) {
-        const entry = parseLogLine(line);
-        if (entry && wanted(entry)) yield entry;
-      }
+      const before = offset;
+      yield* readFrom();
       if (finished || opts.signal.aborted) return;
-      if (next.lines.length === 0) await fileChanged(path, done.signal);
+      if (offset === before) await fileChanged(path, done.signal);
     }
   } finally {
     opts.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** The same entries one at a time. */
+export async function* readContainerLogs(path: string, opts: LogOptions): AsyncGenerator<LogEntry> {
+  for await (const batch of readContainerLogBatches(path, opts)) yield* batch;
 }

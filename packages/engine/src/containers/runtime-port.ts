@@ -1,3 +1,5 @@
+import type { OciResources } from '../runtime/oci-spec.js';
+
 /**
  * What the container service needs from the OCI runtime stack (conmon + runc). Keeping it
  * narrow lets the lifecycle read as Docker's semantics rather than process plumbing.
@@ -60,6 +62,8 @@ export interface RuntimePort {
   kill(id: string, signal: string): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
+  /** Changes the cgroup limits of a running container (`docker update`). */
+  update(id: string, resources: OciResources): Promise<void>;
   /** Removes runc state and conmon's files for the container; idempotent. */
   delete(id: string): Promise<void>;
   resize(id: string, height: number, width: number): Promise<void>;

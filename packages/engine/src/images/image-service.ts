@@ -250,14 +250,15 @@ export class ImageService {
   }
 
   /** `docker push` of one tag (see image-push.ts). */
-  push(client: RegistryClient, target: RegistryTarget, image: Image, signal: AbortSignal): AsyncGenerator<ProgressMessage> {
-    return pushImage(
+  async *push(client: RegistryClient, target: RegistryTarget, image: Image, signal: AbortSignal): AsyncGenerator<ProgressMessage> {
+    yield* pushImage(
       { blobs: this.deps.blobs, setTag: (reference, imageId) => this.storage.serial(() => this.storage.setTag(reference, imageId)) },
       client,
       target,
       image,
       signal,
     );
+    this.deps.events?.({ action: 'push', id: target.local, name: target.localRepository });
   }
 
   private transferDeps(): TransferDeps {

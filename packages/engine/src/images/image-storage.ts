@@ -235,8 +235,10 @@ export class ImageStorage {
       await this.serial(async () => {
         await this.deps.store.images.upsert({ id: image.id, config: configText, manifestDigest: image.manifestDigest, size, created: new Date() });
         this.index.images.set(image.id, image);
-        if (action) this.deps.events?.({ action, id: image.id });
+        if (action && action !== 'pull') this.deps.events?.({ action, id: image.id });
         for (const tag of tags) await this.setTag(tag, image.id);
+        // dockerd reports a pull by the reference pulled, once it is tagged.
+        if (action === 'pull') this.deps.events?.({ action, id: tags[0] ?? image.id, name: repositoryOf(tags[0] ?? image.id) });
       });
       return image;
     } catch (err) {
@@ -267,4 +269,12 @@ function ignoreNotFound(err: unknown): void {
 function createdOf(config: OciImageConfig, fallback: Date): Date {
   const t = config.created ? Date.parse(config.created) : NaN;
   return Number.isNaN(t) ? fallback : new Date(t);
+}
+
+/** `registry:5000/team/app:v1` → `registry:5000/team/app` (the tag or digest dropped). */
+function repositoryOf(reference: string): string {
+  const at = reference.indexOf('@');
+  if (at !== -1) return reference.slice(0, at);
+  const colon = reference.lastIndexOf(':');
+  return colon > reference.lastIndexOf('/') ? reference.slice(0, colon) : reference;
 }

@@ -2,9 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerCreateRequest, EndpointSettings, NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest, Network } from '@berth/sdk';
 import type { Logger } from 'pino';
 import { matchLabelFilters } from '../api/label-filter.js';
+import { checkFilterKeys } from '../api/query.js';
+import { parseUntil } from '../containers/container-filters.js';
 import type { ContainerRecord } from '../containers/container-record.js';
 import { isActive } from '../containers/container-record.js';
 import { EngineError } from '../errors.js';
+import type { EventSink } from '../events/event-sink.js';
+import { networkEvent } from './network-event.js';
 import type { NetworkRow, NetworkTable } from '../store/engine-store.js';
 import { DnsServer } from './dns-server.js';
 import { parseExtraHost } from './container-files.js';
@@ -39,6 +43,7 @@ export interface NetworkServiceOptions {
   logger: Logger;
   /** Lock shared by every engine on the machine while a subnet is picked. */
   hostLockDir?: string;
+  events?: EventSink;
 }
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -46,6 +51,8 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** Networks: the predefined bridge/host/none, user bridges, and containers' places on them. */
 export class NetworkService {
   private readonly networks = new Map<string, NetworkRecord>();
+  /** Containers whose endpoints are up (connect was reported, disconnect is due). */
+  private readonly plugged = new Set<string>();
   readonly firewall: Firewall;
   readonly dns: DnsServer;
   readonly plumbing: EndpointPlumbing;
@@ -95,6 +102,7 @@ export class NetworkService {
   /** After the containers are loaded: drops leftovers of containers that stopped, rebuilds rules and DNS. */
   async reconcile(): Promise<void> {
     await this.plumbing.reconcile();
+    for (const record of this.opts.containers().all()) if (isActive(record)) this.plugged.add(record.id);
     // Without NAT rules or DNS containers still run; say so rather than refuse to start.
     await this.refresh({ firewall: true, dns: true }).catch((err) => this.opts.logger.error({ err }, 'setting up NAT rules or DNS failed'));
   }
@@ -224,6 +232,7 @@ export class NetworkService {
       await this.refresh({ firewall: true }).catch(() => {});
       throw err;
     }
+    this.opts.events?.publish(networkEvent(net, 'create'));
     return net;
   }
 
@@ -240,14 +249,19 @@ export class NetworkService {
     this.networks.delete(net.id);
     await deleteLink(net.bridge!);
     await this.refresh({ firewall: true, dns: true });
+    this.opts.events?.publish(networkEvent(net, 'destroy'));
   }
 
+  /** `docker network prune`: unused networks matching `label`/`label!`, created before `until`. */
   async prune(filters: Map<string, string[]>): Promise<string[]> {
+    checkFilterKeys(filters, ['label', 'label!', 'until']);
+    const until = filters.get('until')?.[0];
+    const cutoff = until ? parseUntil(until) : Infinity;
     const removed: string[] = [];
     const candidates = this.list(new Map([...filters].filter(([k]) => k.startsWith('label'))));
     for (const view of candidates) {
       const net = this.networks.get(view.Id)!;
-      if ((PREDEFINED as readonly string[]).includes(net.name)) continue;
+      if ((PREDEFINED as readonly string[]).includes(net.name) || Date.parse(net.created) >= cutoff) continue;
       if (this.opts.containers().all().some((r) => r.network?.endpoints[net.id])) continue;
       await this.remove(net.id);
       removed.push(net.name);
@@ -273,6 +287,7 @@ export class NetworkService {
         delete endpoints[net.id];
         throw err;
       }
+      this.opts.events?.publish(networkEvent(net, 'connect', record.id));
     }
     await this.opts.containers().save(record);
   }
@@ -282,7 +297,10 @@ export class NetworkService {
     const record = this.opts.containers().get(body?.Container ?? '');
     const ep = record.network?.endpoints[net.id];
     if (!ep) throw new EngineError('INVALID_ARGUMENT', `container ${record.id} is not connected to network ${net.name}`);
-    if (isActive(record) && record.network?.netns) await this.plumbing.unplugLive(record, ep, net);
+    if (isActive(record) && record.network?.netns) {
+      await this.plumbing.unplugLive(record, ep, net);
+      this.opts.events?.publish(networkEvent(net, 'disconnect', record.id));
+    }
     delete record.network!.endpoints[net.id];
     await this.opts.containers().save(record);
   }
@@ -314,12 +332,23 @@ export class NetworkService {
     for (const entry of (record.hostConfig.ExtraHosts as string[] | null | undefined) ?? []) parseExtraHost(entry, '0.0.0.0');
   }
 
-  attach(record: ContainerRecord): Promise<NetworkAttachment> {
-    return this.plumbing.attach(record);
+  async attach(record: ContainerRecord): Promise<NetworkAttachment> {
+    const attachment = await this.plumbing.attach(record);
+    this.plugged.add(record.id);
+    this.reportEndpoints(record, 'connect');
+    return attachment;
   }
 
-  detach(record: ContainerRecord): Promise<void> {
-    return this.plumbing.detach(record);
+  async detach(record: ContainerRecord): Promise<void> {
+    await this.plumbing.detach(record);
+    if (this.plugged.delete(record.id)) this.reportEndpoints(record, 'disconnect');
+  }
+
+  private reportEndpoints(record: ContainerRecord, action: 'connect' | 'disconnect'): void {
+    for (const netId of Object.keys(record.network?.endpoints ?? {})) {
+      const net = this.networks.get(netId);
+      if (net) this.opts.events?.publish(networkEvent(net, action, record.id));
+    }
   }
 
   /** What `docker inspect` shows of a container's networking. */

@@ -7,6 +7,7 @@ import { attach, resize, type AttachSession } from './attach.js';
 import { isConmonAlive, removeSocketLink, startConmon } from './conmon.js';
 import { execInContainer, type ExecSession } from './exec.js';
 import { readExitFile, waitExitFile } from './exit-file.js';
+import type { OciResources } from './oci-spec.js';
 import { Runc } from './runc.js';
 
 /** Where one engine instance keeps its runtime state (all under its exec root). */
@@ -85,6 +86,10 @@ export class EngineRuntime implements RuntimePort {
 
   resume(id: string): Promise<void> {
     return this.runc.resume(id);
+  }
+
+  update(id: string, resources: OciResources): Promise<void> {
+    return this.runc.update(id, resources);
   }
 
   async delete(id: string): Promise<void> {

@@ -90,17 +90,20 @@ export interface OciSeccomp {
   syscalls: OciSeccompSyscall[];
 }
 
+/** linux.resources: the container's cgroup settings (also what `runc update` reads). */
+export interface OciResources {
+  devices?: OciDeviceRule[];
+  memory?: { limit?: number; swap?: number; reservation?: number; disableOOMKiller?: boolean; swappiness?: number };
+  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
+  pids?: { limit: number };
+  [key: string]: unknown;
+}
+
 export interface OciLinux {
   namespaces: OciNamespace[];
   devices?: OciDevice[];
   cgroupsPath?: string;
-  resources?: {
-    devices?: OciDeviceRule[];
-    memory?: { limit?: number; swap?: number; reservation?: number };
-    cpu?: { shares?: number; quota?: number; period?: number; cpus?: string };
-    pids?: { limit: number };
-    [key: string]: unknown;
-  };
+  resources?: OciResources;
   seccomp?: OciSeccomp;
   maskedPaths?: string[];
   readonlyPaths?: string[];

@@ -42,10 +42,11 @@ export class Runc {
     readonly root: string,
   ) {}
 
-  private async run(verb: string, id: string, args: string[]): Promise<string> {
+  private async run(verb: string, id: string, args: string[], input?: string): Promise<string> {
     try {
       const { stdout } = await runCommand(this.binary, ['--root', this.root, ...args], {
         env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+        ...(input !== undefined ? { input } : {}),
       });
       return stdout;
     } catch (err) {
@@ -80,6 +81,11 @@ export class Runc {
   /** Thaw a paused container. */
   async resume(id: string): Promise<void> {
     await this.run('resume', id, ['resume', id]);
+  }
+
+  /** Changes the cgroup limits of a live container (linux.resources JSON on stdin). */
+  async update(id: string, resources: object): Promise<void> {
+    await this.run('update', id, ['update', '--resources', '-', id], JSON.stringify(resources));
   }
 
   /** The container's status and init pid, or null when runc does not know it. */

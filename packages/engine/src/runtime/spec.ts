@@ -3,7 +3,7 @@ import { EngineError } from '../errors.js';
 import { effectiveCapabilities } from './capabilities.js';
 import { listHostDevices } from './host-devices.js';
 import { hostInfo, type HostInfo } from './host-info.js';
-import type { OciDevice, OciDeviceRule, OciMount, OciRlimit, OciSpec } from './oci-spec.js';
+import type { OciDevice, OciDeviceRule, OciMount, OciResources, OciRlimit, OciSpec } from './oci-spec.js';
 import { defaultSeccompProfile } from './seccomp.js';
 
 /** What the container service knows about a container when it writes its config.json. */
@@ -34,6 +34,8 @@ export interface SpecInput {
   devices?: OciDevice[];
   /** Overrides of the default rlimits (--ulimit), by type such as RLIMIT_NOFILE. */
   rlimits?: OciRlimit[];
+  /** Memory, CPU and pids limits (--memory, --cpus, --pids-limit …) for linux.resources. */
+  resources?: Pick<OciResources, 'memory' | 'cpu' | 'pids'>;
   /** --security-opt seccomp=unconfined turns the filter off. */
   seccomp?: 'default' | 'unconfined';
   /** --security-opt no-new-privileges. */
@@ -164,7 +166,7 @@ export function buildSpec(input: SpecInput, host: HostInfo = hostInfo()): OciSpe
       ],
       devices,
       cgroupsPath: input.cgroupsPath,
-      resources: { devices: deviceRules },
+      resources: { devices: deviceRules, ...input.resources },
       ...(input.sysctls ? { sysctl: input.sysctls } : {}),
     },
     ...(input.annotations ? { annotations: input.annotations } : {}),

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { diskUsage } from '../system/disk-usage.js';
 import type { Logger } from 'pino';
 import { EngineError, isEngineError } from '../errors.js';
+import type { EventSink } from '../events/event-sink.js';
+import { volumeEvent } from './volume-event.js';
 import type { VolumeRow, VolumeTable } from '../store/engine-store.js';
 import { KeyedLock } from './keyed-lock.js';
 import { checkLocalOptions, localMountArgs } from './local-options.js';
@@ -37,6 +39,7 @@ export interface VolumeServiceDeps {
   containersUsing(name: string): { id: string; running: boolean }[];
   host: VolumeHost;
   logger: Logger;
+  events?: EventSink;
 }
 
 const LOCAL = 'local';
@@ -85,6 +88,7 @@ export class VolumeService {
         throw err;
       }
       this.volumes.set(name, volume);
+      this.deps.events?.publish(volumeEvent(name, LOCAL, 'create'));
       return { volume, created: true };
     });
   }
@@ -144,6 +148,7 @@ export class VolumeService {
       await this.unmountData(volume);
       await this.deps.table.delete(name);
       this.volumes.delete(name);
+      this.deps.events?.publish(volumeEvent(name, volume.driver, 'destroy'));
       await this.removeFiles(name).catch((err) => this.deps.logger.warn({ err, name }, 'removing volume files failed; they are swept at the next start'));
     });
   }

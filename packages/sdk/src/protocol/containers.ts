@@ -23,6 +23,24 @@ export interface ContainerConfig {
   Labels?: Record<string, string> | null;
   StopSignal?: string;
   StopTimeout?: number | null;
+  /** Durations in nanoseconds; Test `["NONE"]` disables the image's check. */
+  Healthcheck?: HealthcheckConfig;
+}
+
+export interface HealthcheckConfig {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
+}
+
+/** `State.Health`: the last five probe results, output cut at 4 KiB. */
+export interface ContainerHealth {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: { Start: string; End: string; ExitCode: number; Output: string }[];
 }
 
 export interface RestartPolicy {
@@ -76,6 +94,7 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  Health?: ContainerHealth;
 }
 
 export interface MountPoint {

@@ -1,4 +1,5 @@
 import { AttachSession } from '../../containers/attach-hub.js';
+import { containerEvent } from '../../containers/container-event.js';
 import type { ContainerService } from '../../containers/container-service.js';
 import { acceptHijack, readUpgradeBody } from '../hijack.js';
 import type { UpgradeContext } from '../router.js';
@@ -34,4 +35,5 @@ export async function attachRoute(ctx: UpgradeContext, containers: ContainerServ
   socket.resume();
   const running = record.state.status === 'running' || record.state.status === 'paused';
   containers.attachments.add(record, session, running);
+  containers.publish(containerEvent(record, 'attach'));
 }

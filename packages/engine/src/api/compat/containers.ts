@@ -1,17 +1,19 @@
 import type { Readable } from 'node:stream';
 import type { ContainerCreateRequest, ContainerInspect, ContainerPruneResponse, ContainerSummary } from '@berth/sdk';
+import { containerEvent } from '../../containers/container-event.js';
 import type { ContainerRecord } from '../../containers/container-record.js';
 import type { ContainerService } from '../../containers/container-service.js';
 import type { ExecService } from '../../containers/exec-service.js';
-import { formatTimestamp, parseLogTime } from '../../containers/log-file.js';
-import { readContainerLogs } from '../../containers/logs.js';
+import { parseLogTime } from '../../containers/log-file.js';
+import { readContainerLogBatches } from '../../containers/logs.js';
 import { topProcesses } from '../../containers/top.js';
 import { toInspect } from '../../containers/container-view.js';
 import type { RuntimePort } from '../../containers/runtime-port.js';
 import { EngineError } from '../../errors.js';
+import { checkResources, resourcesOf } from '../../limits/resource-config.js';
 import { openJsonStream, sendEmpty, sendJson, sendTar } from '../http.js';
+import { frameLogBatch } from '../log-frames.js';
 import type { Router } from '../router.js';
-import { streamWriter } from '../stream-frame.js';
 import { attachRoute } from './attach.js';
 
 /** `docker export`: the container's filesystem as a tar stream (see containers/container-export.ts). */
@@ -38,7 +40,7 @@ export function containerRoutes(
       throw new EngineError('INVALID_ARGUMENT', 'invalid container config: expected a JSON object');
     }
     const record = await containers.create(body, ctx.query.string('name') || undefined);
-    sendJson(ctx.res, 201, { Id: record.id, Warnings: [] });
+    sendJson(ctx.res, 201, { Id: record.id, Warnings: checkResources(resourcesOf(record.hostConfig), false) });
   });
 
   router.on('GET', '/containers/json', ({ res, query }) => {
@@ -48,8 +50,8 @@ export function containerRoutes(
   });
 
   router.on('POST', '/containers/prune', async ({ res, query }) => {
-    const deleted = await containers.prune(query.filters());
-    const body: ContainerPruneResponse = { ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: 0 };
+    const { deleted, reclaimed } = await containers.prune(query.filters());
+    const body: ContainerPruneResponse = { ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
     sendJson(res, 200, body);
   });
 
@@ -115,19 +117,25 @@ export function containerRoutes(
     const abort = new AbortController();
     req.on('close', () => abort.abort());
     const tty = record.config.Tty ?? false;
-    const write = streamWriter(tty);
     res.writeHead(200, {
       'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream',
     });
     res.flushHeaders();
-    for await (const entry of readContainerLogs(containers.paths(record.id).logPath, {
+    res.on('close', () => abort.abort());
+    // A batch per chunk of the log file, written with back-pressure: memory stays bounded however large the log.
+    for await (const batch of readContainerLogBatches(containers.paths(record.id).logPath, {
       stdout, stderr, follow, stopped, signal: abort.signal,
       ...(tail !== undefined && tail >= 0 ? { tail } : {}),
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
     })) {
-      const data = timestamps ? Buffer.concat([Buffer.from(formatTimestamp(entry) + ' '), entry.data]) : entry.data;
-      if (!res.write(write(entry.stream, data))) await new Promise((r) => res.once('drain', r));
+      if (abort.signal.aborted) break;
+      if (!res.write(frameLogBatch(batch, tty, timestamps))) {
+        await new Promise((r) => {
+          res.once('drain', r);
+          abort.signal.addEventListener('abort', r, { once: true });
+        });
+      }
     }
     res.end();
   });
@@ -138,6 +146,7 @@ export function containerRoutes(
     const w = query.int('w') ?? 0;
     if (record.state.status !== 'running') throw new EngineError('CONFLICT', `Container ${record.id} is not running`);
     await runtime.resize(record.id, h, w);
+    containers.publish(containerEvent(record, 'resize', { height: String(h), width: String(w) }));
     sendEmpty(res, 200);
   });
 

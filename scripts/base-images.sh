@@ -5,7 +5,8 @@
 #   busybox:latest   from Debian's busybox-static (every applet symlinked into /bin)
 #   debian:bookworm  from `debootstrap --variant=minbase`, tarball cached in /var/cache/berth
 #
-# Usage: scripts/base-images.sh [--busybox-only] [--host unix:///path.sock]
+# Usage: scripts/base-images.sh [--busybox-only] [--cache-only] [--host unix:///path.sock]
+# --cache-only makes the cached debian tarball and stops (no daemon needed).
 # Idempotent: an image that already exists in the daemon is left alone.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ DEBIAN_TARBALL="$CACHE_DIR/debian-bookworm-minbase.tar"
 
 host=${DOCKER_HOST:-unix:///run/berth/berth.sock}
 busybox_only=0
+cache_only=0
 
 usage() {
   sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
@@ -23,6 +25,7 @@ usage() {
 while [ $# -gt 0 ]; do
   case "$1" in
     --busybox-only) busybox_only=1 ;;
+    --cache-only) cache_only=1 ;;
     --host) [ $# -ge 2 ] || { echo "base-images: --host needs a URL" >&2; exit 2; }; host=$2; shift ;;
     --host=*) host=${1#--host=} ;;
     -h|--help) usage; exit 0 ;;
@@ -134,6 +137,12 @@ make_debian() {
     say "debian:bookworm already present on $DOCKER_HOST, skipping"
     return 0
   fi
+  cache_debian
+  say "importing debian:bookworm into $DOCKER_HOST"
+  dk import -c 'CMD ["bash"]' "$DEBIAN_TARBALL" debian:bookworm
+}
+
+cache_debian() {
   if [ -s "$DEBIAN_TARBALL" ]; then
     say "using cached rootfs $DEBIAN_TARBALL (delete it to re-run debootstrap)"
   else
@@ -151,11 +160,14 @@ make_debian() {
     rm -rf "$root"
     say "cached rootfs as $DEBIAN_TARBALL ($(du -h "$DEBIAN_TARBALL" | cut -f1))"
   fi
-  say "importing debian:bookworm into $DOCKER_HOST"
-  dk import -c 'CMD ["bash"]' "$DEBIAN_TARBALL" debian:bookworm
 }
 
 # ---- main ------------------------------------------------------------------------------
+
+if [ "$cache_only" = 1 ]; then
+  cache_debian
+  exit 0
+fi
 
 dk version --format '{{.Server.Version}}' >/dev/null 2>&1 \
   || die "no Docker-API daemon answers at $DOCKER_HOST (start berthd, or pass --host unix:///path.sock)"

@@ -33,9 +33,12 @@ export function runtimeOf(state: BuildState): ImageRuntimeConfig {
   return state.config.config ?? {};
 }
 
-/** The state after one step: the runtime config changed by `change`, a history entry, and the step's layer if any. */
-export function nextState(prev: BuildState, createdBy: string, runtime: ImageRuntimeConfig, layer?: StepLayer): BuildState {
-  const created = new Date().toISOString();
+/**
+ * The state after one step: the runtime config changed by `change`, a history entry, and the step's layer if any;
+ * `time` (SOURCE_DATE_EPOCH) stands for now in the created times.
+ */
+export function nextState(prev: BuildState, createdBy: string, runtime: ImageRuntimeConfig, layer?: StepLayer, time?: Date): BuildState {
+  const created = time ? time.toISOString().replace(/\.000Z$/, 'Z') : new Date().toISOString();
   const config: OciImageConfig = {
     ...prev.config,
     created,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { constants } from 'node:fs';
 import { type FileHandle, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,19 +8,25 @@ import type { Image } from '../images/image-index.js';
 import type { CommitOptions } from '../images/image-storage.js';
 import type { Descriptor } from '../images/oci-documents.js';
 import { familiarString, parseRepoTag } from '../images/reference.js';
+import type { AuthConfig } from '../images/registry-access.js';
 import { resolveUser } from '../runtime/user.js';
 import { at } from '../snapshots/fd-path.js';
 import { locateInRoot } from '../snapshots/path-in-root.js';
 import { openRootfsView, removeRootfs } from '../snapshots/rootfs.js';
 import { BuildCache } from './build-cache.js';
+import { cacheFromMatch, withCreated } from './cache-from.js';
 import { type BuildState, chainIdsOfState, imageState, nextState, runtimeOf, scratchState, shortId, stateOf } from './build-state.js';
-import { changeLayer, copyDigest, copyInto, mkdirInto } from './copy-step.js';
+import { type CopyHost, copyInstruction } from './copy-instruction.js';
+import { changeLayer, mkdirInto } from './copy-step.js';
 import { type Dockerfile, type Instruction, parseDockerfile } from './dockerfile-parse.js';
 import { applyDockerignore } from './dockerignore.js';
 import { type DiffDeps, type StepLayer, commitUpper, dropMountPoints, existsBelow } from './layer-diff.js';
 import { applyMetadata } from './metadata-steps.js';
+import { contextBindDigests, dropMountTargets, prepareRunMounts, writeScriptDir } from './run-mounts.js';
+import { SCRIPT_DIR, planRun } from './run-plan.js';
 import { type RunPorts, runToExit } from './run-step.js';
 import { planStages, type Stage } from './stage-plan.js';
+import { runStages } from './stage-run.js';
 import { envLookup, expandWord, expandWords } from './shell-expand.js';
 
 export interface BuildOptions {
@@ -32,6 +39,14 @@ export interface BuildOptions {
   forceRm: boolean;
   target?: string;
   quiet: boolean;
+  /** `--pull`: fetch every base image from its registry even when it is present. */
+  pull?: boolean;
+  /** The client's registry logins (`X-Registry-Config`), for `--pull`. */
+  registryAuths?: Record<string, AuthConfig>;
+  /** `--network`: the network mode of RUN steps that do not set `RUN --network`. */
+  networkMode?: string;
+  /** `--cache-from`: local images whose steps may be reused as the cache. */
+  cacheFrom?: string[];
 }
 
 export interface BuilderImages {
@@ -46,7 +61,16 @@ export interface BuilderDeps {
   diff: DiffDeps;
   containers: RunPorts;
   cacheDir: string;
+  /** Fetches an image from its registry (`--pull`), with the client's logins by registry (`X-Registry-Config`). */
+  pull?: (ref: string, signal: AbortSignal, auths: Record<string, AuthConfig>) => Promise<void>;
+  /** Where `RUN --mount=type=cache` directories live (default: `build-mounts` beside `cacheDir`). */
+  mountCacheDir?: string;
   scratchDir: string;
+}
+
+/** The directory of the RUN cache mounts. */
+export function mountCacheDirOf(deps: Pick<BuilderDeps, 'cacheDir' | 'mountCacheDir'>): string {
+  return deps.mountCacheDir ?? path.join(path.dirname(deps.cacheDir), 'build-mounts');
 }
 
 /** What the instructions of one stage share: its ARGs, whether it set CMD, the global ARGs. */
@@ -114,40 +138,77 @@ class Build {
   private readonly containers = new Set<string>();
   private readonly stageResults = new Map<number, BuildState>();
   private readonly consumed = new Set<string>();
-  private step = 0;
+  /** Each instruction's `Step n/m` number, in Dockerfile order whatever order the stages run in. */
+  private readonly stepNumbers = new Map<Instruction, number>();
+  /** Where `print` goes: the output of the stage whose work is running (see runStages). */
+  private readonly output = new AsyncLocalStorage<(text: string) => void>();
+  private readonly print: (text: string) => void;
+  private signal: AbortSignal;
   private stages: Stage[] = [];
   private total = 0;
   private result: string | null = null;
+  private readonly mountCacheDir: string;
+  /** `--cache-from` images found locally. */
+  private readonly cacheFrom: BuildState[] = [];
+  /** Layers and blobs a cache lookup of this build found stored. */
+  private readonly present = new Set<string>();
+  /** SOURCE_DATE_EPOCH: the time of everything the build makes, and the latest time in its layers. */
+  private readonly epoch: Date | undefined;
+  private readonly diff: DiffDeps;
 
   constructor(
     private readonly deps: BuilderDeps,
     private readonly contextDir: string,
     private readonly opts: BuildOptions,
-    private readonly print: (text: string) => void,
-    private readonly signal: AbortSignal,
+    private readonly rawPrint: (text: string) => void,
+    signal: AbortSignal,
     private readonly file: Dockerfile,
     private readonly aux: (id: string) => void,
   ) {
+    this.signal = signal;
+    this.print = (text) => (this.output.getStore() ?? rawPrint)(text);
     this.cache = new BuildCache(deps.cacheDir, (state) => this.stored(state));
+    this.mountCacheDir = mountCacheDirOf(deps);
+    this.epoch = sourceDateEpoch(opts.buildArgs.SOURCE_DATE_EPOCH);
+    // Images named by --cache-from that are not here are left out, as dockerd does.
+    for (const ref of opts.cacheFrom ?? []) {
+      try {
+        this.cacheFrom.push(imageState(deps.images.resolve(ref)));
+      } catch {
+        // not present locally
+      }
+    }
+    this.diff = this.epoch ? { ...deps.diff, clampMtime: this.epoch } : deps.diff;
   }
 
   async run(): Promise<string> {
     const plan = planStages(this.file.instructions, this.opts.target);
     this.stages = plan.stages;
     this.total = plan.globalArgs.length + plan.build.reduce((n, s) => n + 1 + s.steps.length, 0);
+    for (const ins of [...plan.globalArgs, ...plan.build.flatMap((s) => [s.from, ...s.steps])]) this.stepNumbers.set(ins, this.stepNumbers.size + 1);
     const globals = new Map<string, string>();
     for (const ins of plan.globalArgs) {
       this.header(ins);
       const [name, value] = this.argOf(ins, envLookup(globals), globals);
       if (value !== undefined) globals.set(name, value);
     }
-    let last: BuildState | null = null;
-    for (const stage of plan.build) last = await this.buildStage(stage, plan.stages, globals);
-    let final = last!;
+    // The first stage to fail stops the others.
+    const stop = new AbortController();
+    const client = this.signal;
+    if (client.aborted) stop.abort();
+    client.addEventListener('abort', () => stop.abort(), { once: true });
+    this.signal = stop.signal;
+    const last = await runStages(plan.build, plan.stages, {
+      print: this.rawPrint,
+      build: (stage) => this.buildStage(stage, plan.stages, globals),
+      withOutput: (print, fn) => this.output.run(print, fn),
+      abort: () => stop.abort(),
+    });
+    let final = last;
     if (Object.keys(this.opts.labels).length > 0) {
       const rt = structuredClone(runtimeOf(final));
       rt.Labels = { ...(rt.Labels ?? {}), ...this.opts.labels };
-      final = nextState(final, `/bin/sh -c #(nop)  LABEL ${Object.entries(this.opts.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`, rt);
+      final = nextState(final, `/bin/sh -c #(nop)  LABEL ${Object.entries(this.opts.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`, rt, undefined, this.epoch);
     }
     await this.ensureImage(final);
     this.result = final.id;
@@ -165,7 +226,8 @@ class Build {
 
   /** Removes the build's containers (as rm / forcerm say) and its intermediate images. */
   async cleanup(): Promise<void> {
-    if (this.opts.rm || this.opts.forceRm) {
+    // As dockerd: a failed step's container stays for inspection unless --force-rm.
+    if (this.opts.forceRm || (this.opts.rm && this.result !== null)) {
       for (const id of this.containers) await this.deps.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
     }
     for (const id of this.intermediates) {
@@ -175,8 +237,7 @@ class Build {
   }
 
   private header(ins: Instruction): void {
-    this.step++;
-    this.print(`Step ${this.step}/${this.total} : ${ins.original}\n`);
+    this.print(`Step ${this.stepNumbers.get(ins) ?? 0}/${this.total} : ${ins.original}\n`);
   }
 
   private async buildStage(stage: Stage, stages: Stage[], globals: Map<string, string>): Promise<BuildState> {
@@ -189,6 +250,10 @@ class Build {
       if (named) state = this.stageResults.get(named.index)!;
       else {
         try {
+          if (this.opts.pull && this.deps.pull) {
+            this.print(`Pulling ${base}\n`);
+            await this.deps.pull(base, this.signal, this.opts.registryAuths ?? {});
+          }
           state = imageState(this.deps.images.resolve(base));
         } catch (err) {
           if (isEngineError(err, 'NOT_FOUND')) throw new EngineError('NOT_FOUND', `pull access denied for ${base}: the image is not present locally; pull or import it first`);
@@ -237,7 +302,7 @@ class Build {
         return this.runStep(state, ins, scope.args);
       case 'COPY':
       case 'ADD':
-        return this.copyStep(state, ins, lookup);
+        return copyInstruction(this.copyHost, state, ins, lookup);
       case 'WORKDIR':
         return this.workdir(state, ins, lookup);
       case 'MAINTAINER':
@@ -266,13 +331,20 @@ class Build {
 
   /** A step looked up in the cache by (parent, instruction, inputs), else made by `make`. */
   private async cached(state: BuildState, createdBy: string, inputs: string, make: () => Promise<BuildState>): Promise<BuildState> {
-    const key = BuildCache.key(state.id, createdBy, inputs);
+    const key = BuildCache.key(state.id, createdBy, this.epoch ? `${inputs}\0epoch=${this.epoch.getTime()}` : inputs);
     if (!this.opts.noCache) {
       const hit = await this.cache.get(key);
       if (hit) {
         this.print(` ---> Using cache\n ---> ${shortId(hit.id)}\n`);
         return hit;
       }
+    }
+    const match = this.opts.noCache ? null : cacheFromMatch(this.cacheFrom, state, createdBy);
+    if (match) {
+      const reused = 'state' in match ? match.state : withCreated(await make(), match.entry.created);
+      await this.cache.put(key, reused);
+      this.print(` ---> Using cache\n ---> ${shortId(reused.id)}\n`);
+      return reused;
     }
     const next = await make();
     await this.cache.put(key, next);
@@ -282,99 +354,67 @@ class Build {
 
   private metadata(state: BuildState, createdBy: string, runtime: ImageRuntimeConfig, author?: string): Promise<BuildState> {
     return this.cached(state, createdBy, '', async () => {
-      const next = nextState(state, createdBy, runtime);
+      const next = nextState(state, createdBy, runtime, undefined, this.epoch);
       return author === undefined ? next : stateOf({ ...next.config, author }, next.layers);
     });
   }
 
   private async runStep(state: BuildState, ins: Instruction, args: Map<string, string>): Promise<BuildState> {
     const rt = runtimeOf(state);
-    const shell = rt.Shell ?? ['/bin/sh', '-c'];
-    const cmd = ins.json ?? [...shell, ins.args];
+    const plan = planRun(ins, rt);
     const envNames = new Set((rt.Env ?? []).map((e) => e.split('=')[0]));
     const argEnv = [...args].filter(([k]) => !envNames.has(k)).map(([k, v]) => `${k}=${v}`);
-    let createdBy = ins.json ? `RUN ${JSON.stringify(ins.json)}` : `${shell.join(' ')} ${ins.args}`;
+    let createdBy = plan.createdBy;
     if (argEnv.length > 0) createdBy = `|${argEnv.length} ${argEnv.join(' ')} ${createdBy}`;
-    return this.cached(state, createdBy, '', async () => {
+    const inputs = plan.options === '' ? '' : `${plan.options}${await contextBindDigests(this.contextDir, plan.mounts)}`;
+    return this.cached(state, createdBy, inputs, async () => {
       await this.ensureImage(state);
       const ports = this.deps.containers;
-      const { id, code } = await runToExit(
-        ports,
-        {
-          Image: state.id,
-          Cmd: cmd,
-          Entrypoint: [''],
-          Env: [...(rt.Env ?? []), ...argEnv],
-          User: rt.User ?? '',
-          WorkingDir: rt.WorkingDir ?? '',
-          Labels: {},
-          HostConfig: { NetworkMode: 'default' },
-        },
-        this.print,
-        (cid) => {
-          this.containers.add(cid);
-          this.print(` ---> Running in ${cid.slice(0, 12)}\n`);
-        },
-        this.signal,
-      );
-      if (code !== 0) throw new RunFailed(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, code);
-      const upper = ports.paths(id).upper;
-      const lowers = this.lowerDirs(state);
-      await dropMountPoints(upper, lowers);
-      const layer = await commitUpper(this.deps.diff, upper, chainIdsOfState(state).at(-1) ?? null);
-      if (this.opts.rm || this.opts.forceRm) {
-        await ports.remove(id, { force: true, volumes: true });
-        this.containers.delete(id);
-        this.print(`Removing intermediate container ${id.slice(0, 12)}\n`);
-      }
-      return nextState(state, createdBy, rt, layer);
-    });
-  }
-
-  private async copyStep(state: BuildState, ins: Instruction, lookup: (n: string) => string | undefined): Promise<BuildState> {
-    const rt = runtimeOf(state);
-    const words = ins.json ? ins.json.map((w) => expandWord(w, lookup, this.file.escape)) : expandWords(ins.args, lookup, this.file.escape);
-    if (words.length < 2) throw new EngineError('INVALID_ARGUMENT', `${ins.cmd} requires at least two arguments, but only one was provided. Destination could not be determined.`);
-    for (const flag of Object.keys(ins.flags)) {
-      if (!['from', 'chown', 'chmod'].includes(flag) || (flag === 'from' && ins.cmd === 'ADD')) throw new EngineError('INVALID_ARGUMENT', `${ins.cmd} --${flag} is not supported by this builder yet`);
-    }
-    const sources = words.slice(0, -1);
-    if (ins.cmd === 'ADD' && sources.some((s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@'))) {
-      throw new EngineError('INVALID_ARGUMENT', 'ADD of a URL or git repository is not supported by this builder; download it in a RUN step or into the context');
-    }
-    const chmod = typeof ins.flags.chmod === 'string' ? ins.flags.chmod : undefined;
-    if (chmod !== undefined && !/^[0-7]{3,4}$/.test(chmod)) throw new EngineError('INVALID_ARGUMENT', `invalid chmod parameter: ${chmod}; use an octal mode such as 755`);
-    let dest = words.at(-1)!;
-    const trailing = dest.endsWith('/') || dest === '.';
-    if (!dest.startsWith('/')) dest = path.posix.join(rt.WorkingDir || '/', dest);
-    if (trailing && !dest.endsWith('/')) dest += '/';
-    const chown = typeof ins.flags.chown === 'string' ? expandWord(ins.flags.chown, lookup, this.file.escape) : undefined;
-    const from = typeof ins.flags.from === 'string' ? ins.flags.from : undefined;
-    const source = await this.openSource(from);
-    try {
-      const missing = (s: string): string =>
-        from ? `${ins.cmd} failed: stat ${s}: file does not exist` : `${ins.cmd} failed: file not found in build context or excluded by .dockerignore: stat ${s}: file does not exist`;
-      const request = {
-        root: source.root,
-        sources,
-        dest,
-        missing,
-        ...(chmod !== undefined ? { mode: parseInt(chmod, 8) } : {}),
-        ...(ins.cmd === 'ADD' ? { unpackArchives: true } : {}),
-      };
-      const digest = await copyDigest(request, dest.endsWith('/') || sources.length > 1);
-      const flags = `${from ? `--from=${from} ` : ''}${chown ? `--chown=${chown} ` : ''}${chmod ? `--chmod=${chmod} ` : ''}`;
-      const createdBy = `/bin/sh -c #(nop) ${ins.cmd} ${flags}${sources.length > 1 ? 'multi' : 'file'}:${digest} in ${dest} `;
-      return await this.cached(state, createdBy, digest, async () => {
-        const layer = await this.change(state, async (root) => {
-          const owner = chown ? await resolveUser(at(root), chown) : undefined;
-          await copyInto(root, { ...request, ...(owner ? { owner: { uid: owner.uid, gid: owner.gid } } : {}) });
-        });
-        return nextState(state, createdBy, rt, layer);
+      const prepared = await prepareRunMounts(plan.mounts, {
+        cacheRoot: this.mountCacheDir,
+        scratchDir: this.deps.scratchDir,
+        contextDir: this.contextDir,
+        lowerDirsOf: (from) => this.lowerDirs(this.stateFrom(from)),
       });
-    } finally {
-      await source.release();
-    }
+      const scriptDir = plan.script ? await writeScriptDir(this.deps.scratchDir, plan.script) : null;
+      try {
+        const mounts = [...prepared.mounts, ...(scriptDir ? [{ Type: 'bind' as const, Source: scriptDir, Target: SCRIPT_DIR, ReadOnly: true }] : [])];
+        const { id, code } = await runToExit(
+          ports,
+          {
+            Image: state.id,
+            Cmd: plan.cmd,
+            Entrypoint: [''],
+            Env: [...(rt.Env ?? []), ...argEnv],
+            User: rt.User ?? '',
+            WorkingDir: rt.WorkingDir ?? '',
+            Labels: {},
+            HostConfig: { NetworkMode: plan.networkMode === 'default' ? (this.opts.networkMode ?? 'default') : plan.networkMode, ...(mounts.length > 0 ? { Mounts: mounts } : {}) },
+          },
+          this.print,
+          (cid) => {
+            this.containers.add(cid);
+            this.print(` ---> Running in ${cid.slice(0, 12)}\n`);
+          },
+          this.signal,
+        );
+        if (code !== 0) throw new RunFailed(`The command '${plan.cmd.join(' ')}' returned a non-zero code: ${code}`, code);
+        const upper = ports.paths(id).upper;
+        const lowers = this.lowerDirs(state);
+        await dropMountPoints(upper, lowers);
+        await dropMountTargets(upper, plan.mounts.map((m) => m.target), (rel) => existsBelow(lowers, rel));
+        const layer = await commitUpper(this.diff, upper, chainIdsOfState(state).at(-1) ?? null);
+        if (this.opts.rm || this.opts.forceRm) {
+          await ports.remove(id, { force: true, volumes: true });
+          this.containers.delete(id);
+          this.print(`Removing intermediate container ${id.slice(0, 12)}\n`);
+        }
+        return nextState(state, createdBy, rt, layer, this.epoch);
+      } finally {
+        await prepared.release();
+        if (scriptDir) await rm(scriptDir, { recursive: true, force: true });
+      }
+    });
   }
 
   private async workdir(state: BuildState, ins: Instruction, lookup: (n: string) => string | undefined): Promise<BuildState> {
@@ -384,11 +424,11 @@ class Build {
     const createdBy = `/bin/sh -c #(nop) WORKDIR ${dir}`;
     const rel = dir.replace(/^\/+/, '');
     if (rel === '' || (await existsBelow(this.lowerDirs(state), rel))) return this.metadata(state, createdBy, rt);
-    return this.cached(state, createdBy, 'mkdir', async () => nextState(state, createdBy, rt, await this.change(state, (root) => mkdirInto(root, dir))));
+    return this.cached(state, createdBy, 'mkdir', async () => nextState(state, createdBy, rt, await this.change(state, (root) => mkdirInto(root, dir)), this.epoch));
   }
 
   private change(state: BuildState, fn: (root: FileHandle) => Promise<void>): Promise<StepLayer> {
-    return changeLayer(this.deps.diff, { lowerDirs: this.lowerDirs(state), parent: chainIdsOfState(state).at(-1) ?? null, scratchDir: this.deps.scratchDir }, fn);
+    return changeLayer(this.diff, { lowerDirs: this.lowerDirs(state), parent: chainIdsOfState(state).at(-1) ?? null, scratchDir: this.deps.scratchDir }, fn);
   }
 
   /** The root COPY reads from: the context, an earlier stage, or an image (`--from`). */
@@ -397,16 +437,7 @@ class Build {
       const root = await open(this.contextDir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
       return { root, release: () => root.close() };
     }
-    let state: BuildState | undefined;
-    const stage = this.stages.find((s) => s.name === from.toLowerCase() || String(s.index) === from);
-    if (stage) state = this.stageResults.get(stage.index);
-    if (!state) {
-      try {
-        state = imageState(this.deps.images.resolve(from));
-      } catch {
-        throw new EngineError('NOT_FOUND', `invalid from flag value ${from}: no stage or image of that name`);
-      }
-    }
+    const state = this.stateFrom(from);
     const dir = await mkdtemp(path.join(this.deps.scratchDir, 'from-'));
     await mkdir(path.join(dir, 'merged'));
     const lowers = this.lowerDirs(state);
@@ -421,6 +452,31 @@ class Build {
     };
   }
 
+
+  /** The state `--from` names: an earlier stage (by name or index) or an image. */
+  private stateFrom(from: string): BuildState {
+    const stage = this.stages.find((s) => s.name === from.toLowerCase() || String(s.index) === from);
+    const state = stage ? this.stageResults.get(stage.index) : undefined;
+    if (state) return state;
+    try {
+      return imageState(this.deps.images.resolve(from));
+    } catch {
+      throw new EngineError('NOT_FOUND', `invalid from flag value ${from}: no stage or image of that name`);
+    }
+  }
+
+  private get copyHost(): CopyHost {
+    return {
+      escape: this.file.escape,
+      scratchDir: this.deps.scratchDir,
+      signal: this.signal,
+      createdTime: this.epoch ?? new Date(0),
+      epoch: this.epoch,
+      openSource: (from) => this.openSource(from),
+      cached: (state, createdBy, inputs, make) => this.cached(state, createdBy, inputs, make),
+      change: (state, fn) => this.change(state, fn),
+    };
+  }
 
   private lowerDirs(state: BuildState): string[] {
     return chainIdsOfState(state).map((id) => this.deps.diff.layers.diffDir(id)).reverse();
@@ -441,11 +497,20 @@ class Build {
   private async stored(state: BuildState): Promise<boolean> {
     const chain = chainIdsOfState(state);
     if (chain.length !== state.layers.length) return false;
-    for (const id of chain) if (!(await this.deps.diff.layers.has(id))) return false;
-    for (const d of state.layers) if (!(await this.deps.diff.blobs.has(d.digest))) return false;
+    // What one lookup found stored stays so for the build (its images hold it): later lookups check only what is new.
+    for (const id of chain) if (!this.present.has(id) && !(await this.deps.diff.layers.has(id))) return false;
+    for (const d of state.layers) if (!this.present.has(d.digest) && !(await this.deps.diff.blobs.has(d.digest))) return false;
+    for (const key of [...chain, ...state.layers.map((d) => d.digest)]) this.present.add(key);
     return true;
   }
 }
 
 /** Build args Docker accepts without an ARG (proxies). */
-const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+const PREDEFINED_ARGS = new Set(['SOURCE_DATE_EPOCH', 'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+
+/** The SOURCE_DATE_EPOCH build arg (seconds since 1970) as a time; unset or empty: none. */
+export function sourceDateEpoch(value: string | null | undefined): Date | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (!/^\d{1,12}$/.test(value)) throw new EngineError('INVALID_ARGUMENT', `SOURCE_DATE_EPOCH=${value}: expected whole seconds since 1970, such as $(git log -1 --format=%ct)`);
+  return new Date(Number(value) * 1000);
+}

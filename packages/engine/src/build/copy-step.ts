@@ -53,7 +53,9 @@ export async function copyDigest(req: CopyRequest, destIsDir: boolean): Promise<
   try {
     for (const item of items) {
       hash.update(`\0${item.archiveName}\0`);
-      for await (const chunk of packEntry(await dupHandle(item.dir), item.name, item.archiveName)) hash.update(chunk as Buffer);
+      // Every time archived as 0: the hash covers names, modes, owners, link targets and contents, not times (as
+      // Docker's TarSum v1), so a context sent again, or a directory touched by .dockerignore, still hits the cache.
+      for await (const chunk of packEntry(await dupHandle(item.dir), item.name, item.archiveName, { clampMtime: new Date(0) })) hash.update(chunk as Buffer);
     }
   } finally {
     await Promise.all(items.map((i) => i.dir.close()));

@@ -1,4 +1,5 @@
 import { EngineError } from '../errors.js';
+import { HEREDOC_INSTRUCTIONS, type Heredoc, heredocMarkers, readHeredocs } from './heredoc.js';
 
 /** One instruction of a Dockerfile, its continuation lines joined. */
 export interface Instruction {
@@ -8,12 +9,16 @@ export interface Instruction {
   args: string;
   /** `--name=value` flags in front of the arguments (`--name` alone gives `true`). */
   flags: Record<string, string | true>;
+  /** Every flag in order, repeated ones included (`RUN --mount=… --mount=…`). */
+  flagList?: Array<[string, string | true]>;
   /** The arguments as a JSON array of strings, when they are one (exec form). */
   json: string[] | null;
   /** The line the instruction starts on (1-based). */
   line: number;
   /** The instruction as written, continuations joined: what `Step n/m :` shows. */
   original: string;
+  /** Here-documents of a RUN, COPY or ADD (`<<EOF`), in the order their markers appear. */
+  heredocs?: Heredoc[];
 }
 
 export interface Dockerfile {
@@ -77,7 +82,17 @@ export function parseDockerfile(text: string): Dockerfile {
       i++;
       break;
     }
-    instructions.push(parseInstruction(joined.trim(), start));
+    const ins = parseInstruction(joined.trim(), start);
+    if (HEREDOC_INSTRUCTIONS.has(ins.cmd) && ins.json === null) {
+      const markers = heredocMarkers(ins.args);
+      if (markers.length > 0) {
+        const read = readHeredocs(lines, i, markers);
+        if ('unterminated' in read) throw parseError(start, `unterminated heredoc ${read.unterminated.text}: no line "${read.unterminated.name}" ends it`);
+        ins.heredocs = read.heredocs;
+        i = read.next;
+      }
+    }
+    instructions.push(ins);
   }
   return { escape, ...(syntax !== undefined ? { syntax } : {}), instructions };
 }
@@ -92,11 +107,13 @@ function parseInstruction(text: string, line: number): Instruction {
   if (!INSTRUCTIONS.has(cmd)) throw parseError(line, `unknown instruction: ${m[1]}`);
   let rest = m[2]!;
   const flags: Record<string, string | true> = {};
+  const flagList: Array<[string, string | true]> = [];
   if (FLAGGED.has(cmd)) {
     for (;;) {
       const f = /^--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?(?:\s+|$)/.exec(rest);
       if (!f) break;
       flags[f[1]!] = f[2] ?? true;
+      flagList.push([f[1]!, f[2] ?? true]);
       rest = rest.slice(f[0].length);
     }
   }
@@ -110,7 +127,7 @@ function parseInstruction(text: string, line: number): Instruction {
       json = null;
     }
   }
-  return { cmd, args, flags, json, line, original: text };
+  return { cmd, args, flags, json, line, original: text, ...(flagList.length > 1 ? { flagList } : {}) };
 }
 
 export function parseError(line: number, message: string): EngineError {

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { constants } from 'node:fs';
 import { lstat, open, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { EngineError } from '../errors.js';
 import type { BlobRole, LayerRole } from '../images/image-ports.js';
 import { ingestLayer } from '../images/layer-ingest.js';
 import { MEDIA_TYPE_LAYER_GZIP, type Descriptor } from '../images/oci-documents.js';
 import { packTree } from '../snapshots/tree-tar.js';
+import { OpaqueReader } from './opaque-reader.js';
 
 /** A layer a build step made: stored once as a gzip blob and unpacked in the layer store. */
 export interface StepLayer {
@@ -20,38 +18,15 @@ export interface DiffDeps {
   blobs: BlobRole;
   layers: LayerRole;
   gzipLevel?: number;
+  /** Times later than this are archived as this time (SOURCE_DATE_EPOCH). */
+  clampMtime?: Date;
 }
 
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-/** Lists the directories under an upper dir that overlayfs marked opaque (Node cannot read xattrs). */
-const OPAQUE_SCRIPT = `
-import json, os, sys
-root = sys.argv[1]
-out = []
-for d, dirs, files in os.walk(root):
-    for name in dirs:
-        p = os.path.join(d, name)
-        try:
-            if os.getxattr(p, "trusted.overlay.opaque", follow_symlinks=False) == b"y":
-                out.append(os.path.relpath(p, root))
-        except OSError:
-            pass
-print(json.dumps(out))
-`;
+const opaqueReader = new OpaqueReader();
 
 /** Archive names (no trailing `/`) of the opaque directories in an overlayfs upper dir. */
-export async function opaqueDirs(upper: string): Promise<Set<string>> {
-  const child = spawn(PYTHON, ['-c', OPAQUE_SCRIPT, upper], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c.slice(0, 4096)));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  if (code !== 0) throw new EngineError('INTERNAL', `reading overlayfs markers of ${upper} failed: ${stderr.trim()}`);
-  return new Set(JSON.parse(stdout) as string[]);
+export function opaqueDirs(upper: string): Promise<Set<string>> {
+  return opaqueReader.read(upper);
 }
 
 /**
@@ -85,7 +60,7 @@ export async function existsBelow(lowerDirs: string[], rel: string): Promise<boo
 export async function commitUpper(deps: DiffDeps, upper: string, parent: string | null): Promise<StepLayer> {
   const opaque = await opaqueDirs(upper);
   const root = await open(upper, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-  const tar = packTree(root, { overlay: { opaque } });
+  const tar = packTree(root, { overlay: { opaque }, ...(deps.clampMtime ? { clampMtime: deps.clampMtime } : {}) });
   const layer = await ingestLayer(tar, deps.blobs, deps.layers, {
     parent,
     ...(deps.gzipLevel !== undefined ? { gzipLevel: deps.gzipLevel } : {}),

@@ -44,22 +44,36 @@ export function planStages(instructions: Instruction[], target?: string): StageP
     if (!found) throw new EngineError('INVALID_ARGUMENT', `failed to reach build target ${target} in Dockerfile`);
     last = found;
   }
-  const byRef = (ref: string, before: number): Stage | undefined =>
-    stages.find((s) => s.index < before && (s.name === ref.toLowerCase() || String(s.index) === ref));
   const needed = new Set<number>();
   const visit = (stage: Stage): void => {
     if (needed.has(stage.index)) return;
     needed.add(stage.index);
-    const base = byRef(stage.base, stage.index);
-    if (base && base.name === stage.base.toLowerCase()) visit(base);
-    for (const ins of stage.steps) {
-      const from = ins.flags.from;
-      if ((ins.cmd === 'COPY' || ins.cmd === 'ADD') && typeof from === 'string') {
-        const dep = byRef(from, stage.index);
-        if (dep) visit(dep);
-      }
-    }
+    for (const dep of stageDependencies(stage, stages)) visit(stages[dep]!);
   };
   visit(last);
   return { globalArgs, stages, build: stages.filter((s) => needed.has(s.index)) };
+}
+
+/** The earlier stages a stage needs: its base (by name), `COPY --from` and `RUN --mount=…,from=` sources. */
+export function stageDependencies(stage: Stage, stages: Stage[]): number[] {
+  const byRef = (ref: string): Stage | undefined =>
+    stages.find((s) => s.index < stage.index && (s.name === ref.toLowerCase() || String(s.index) === ref));
+  const out = new Set<number>();
+  const base = byRef(stage.base);
+  if (base && base.name === stage.base.toLowerCase()) out.add(base.index);
+  for (const ins of stage.steps) {
+    const refs: string[] = [];
+    if ((ins.cmd === 'COPY' || ins.cmd === 'ADD') && typeof ins.flags.from === 'string') refs.push(ins.flags.from);
+    if (ins.cmd === 'RUN') {
+      for (const [name, value] of ins.flagList ?? Object.entries(ins.flags)) {
+        const from = name === 'mount' && typeof value === 'string' ? /(?:^|,)from=([^,]+)/.exec(value)?.[1] : undefined;
+        if (from) refs.push(from);
+      }
+    }
+    for (const ref of refs) {
+      const dep = byRef(ref);
+      if (dep) out.add(dep.index);
+    }
+  }
+  return [...out];
 }

@@ -50,6 +50,8 @@ export interface PackOptions {
    * get a `.wh..wh..opq` entry.
    */
   overlay?: { opaque: ReadonlySet<string> };
+  /** Times later than this are archived as this time (SOURCE_DATE_EPOCH: reproducible layers). */
+  clampMtime?: Date;
 }
 
 /**
@@ -58,8 +60,8 @@ export interface PackOptions {
  * (a symlink stays a symlink). An empty `archiveName` for a directory gives the names `/` and `/...`, as
  * Docker's archive of a container's `/`. The stream owns `dir`.
  */
-export function packEntry(dir: FileHandle, name: string | null, archiveName: string): Readable {
-  return walkToTar(dir, (walk) => (name === null ? walk.self(dir, archiveName) : walk.entry(dir, name, archiveName, 0)));
+export function packEntry(dir: FileHandle, name: string | null, archiveName: string, opts: PackOptions = {}): Readable {
+  return walkToTar(dir, (walk) => (name === null ? walk.self(dir, archiveName) : walk.entry(dir, name, archiveName, 0)), opts);
 }
 
 /** Runs `fill` on a fresh walk into a tar stream; `owned` is closed when the walk ends, fails or is cut short. */
@@ -139,7 +141,7 @@ class TreeWalk {
       const info = await handle.stat();
       if (!info.isFile()) return;
       await this.room();
-      await pipeline(Readable.from(contents(handle, info.size)), this.pack.entry({ ...header(archiveName, info, 'file'), size: info.size }));
+      await pipeline(Readable.from(contents(handle, info.size)), this.pack.entry(this.clamped({ ...header(archiveName, info, 'file'), size: info.size })));
       if (info.nlink > 1) this.links.set(inode(info), archiveName);
     } finally {
       await handle.close();
@@ -149,14 +151,19 @@ class TreeWalk {
   /** An OCI whiteout marker: an empty regular file. */
   private async marker(name: string, info: Stats): Promise<void> {
     await this.room();
-    const entry = { ...header(name, info, 'file'), mode: 0o100644, size: 0 };
+    const entry = this.clamped({ ...header(name, info, 'file'), mode: 0o100644, size: 0 });
     await new Promise<void>((resolve, reject) => this.pack.entry(entry, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
   }
 
   /** Adds an entry without content, once the reader has room for it. */
   private async add(entry: Header): Promise<void> {
     await this.room();
-    await new Promise<void>((resolve, reject) => this.pack.entry(entry, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => this.pack.entry(this.clamped(entry), (err) => (err ? reject(err) : resolve())));
+  }
+
+  private clamped<T extends Header>(entry: T): T {
+    const limit = this.opts.clampMtime;
+    return limit && entry.mtime && entry.mtime > limit ? { ...entry, mtime: limit } : entry;
   }
 
   private async room(): Promise<void> {

@@ -101,11 +101,17 @@ describe('docker build (legacy builder)', () => {
     expect((await docker(d, ['ps', '-aq'])).stdout).toBe('');
   }, 60_000);
 
-  it('fails a RUN with Docker\'s message, exit code 1 and no containers left', async () => {
+  it('fails a RUN with Docker\'s message and exit code; keeps the failed container unless --force-rm, as dockerd', async () => {
     const dir = context({ Dockerfile: 'FROM busybox\nRUN echo start\nRUN false\nCMD ["true"]\n' });
     const res = await docker(d, ['build', '-t', 'broken', dir], { timeoutMs: 30_000 });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("The command '/bin/sh -c false' returned a non-zero code: 1");
+    const kept = (await docker(d, ['ps', '-aq'])).stdout.trim().split('\n').filter(Boolean);
+    expect(kept).toHaveLength(1);
+    expect(res.stdout).toContain(` ---> Running in ${kept[0]!.slice(0, 12)}`);
+    await docker(d, ['rm', '-f', kept[0]!]);
+    const forced = await docker(d, ['build', '--force-rm', '-t', 'broken', dir], { timeoutMs: 30_000 });
+    expect(forced.code).toBe(1);
     expect((await docker(d, ['ps', '-aq'])).stdout).toBe('');
     expect((await docker(d, ['image', 'inspect', 'broken'])).code).toBe(1);
   }, 30_000);

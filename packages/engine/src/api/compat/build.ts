@@ -2,8 +2,12 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { BuildCache } from '../../build/build-cache.js';
-import { type BuilderDeps, type BuildOptions, RunFailed, runBuild } from '../../build/builder.js';
+import { type BuilderDeps, type BuildOptions, RunFailed, mountCacheDirOf, runBuild } from '../../build/builder.js';
+import { checkBuildPlatform } from '../../build/build-platform.js';
+import { runNetworkMode } from '../../build/run-mount-parse.js';
+import { pruneRunMountCaches } from '../../build/run-mounts.js';
 import { EngineError } from '../../errors.js';
+import { type AuthConfig, decodeRegistryAuth } from '../../images/registry-access.js';
 import { extractLayer } from '../../snapshots/extract.js';
 import { errorStatus, openJsonStream, sendJson } from '../http.js';
 import type { RouteContext, Router } from '../router.js';
@@ -13,6 +17,7 @@ export function buildRoutes(router: Router, deps: BuilderDeps, logger: Logger): 
   router.on('POST', '/build', (ctx) => build(ctx, deps, logger));
   router.on('POST', '/build/prune', async ({ res }) => {
     await new BuildCache(deps.cacheDir, async () => false).prune();
+    await pruneRunMountCaches(mountCacheDirOf(deps));
     sendJson(res, 200, { CachesDeleted: null, SpaceReclaimed: 0 });
   });
 }
@@ -29,6 +34,26 @@ function jsonObject(ctx: RouteContext, name: string): Record<string, string> {
   throw new EngineError('INVALID_ARGUMENT', `invalid ${name}: ${raw} is not a JSON object`);
 }
 
+/** `X-Registry-Config`: base64url JSON of the client's logins by registry. */
+function registryConfig(header: string | string[] | undefined): Record<string, AuthConfig> {
+  const raw = Array.isArray(header) ? header[0] : header;
+  const parsed = raw ? decodeRegistryAuth(raw) : undefined;
+  return (parsed ?? {}) as Record<string, AuthConfig>;
+}
+
+/** `cachefrom`: a JSON array of local image names whose steps the build may reuse. */
+function cacheFromOf(ctx: RouteContext): string[] {
+  const raw = ctx.query.string('cachefrom');
+  if (!raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (Array.isArray(parsed) && parsed.every((p) => typeof p === 'string')) return parsed;
+  } catch {
+    // reported below
+  }
+  throw new EngineError('INVALID_ARGUMENT', `invalid cachefrom: ${raw} is not a JSON array of image names`);
+}
+
 async function build(ctx: RouteContext, deps: BuilderDeps, logger: Logger): Promise<void> {
   const { query } = ctx;
   if (query.string('remote')) throw new EngineError('NOT_IMPLEMENTED', 'building from a remote context is not supported; send the context as a tar');
@@ -42,7 +67,12 @@ async function build(ctx: RouteContext, deps: BuilderDeps, logger: Logger): Prom
     forceRm: query.bool('forcerm'),
     quiet: query.bool('q'),
     ...(query.string('target') ? { target: query.string('target')! } : {}),
+    pull: query.bool('pull'),
+    registryAuths: registryConfig(ctx.req.headers['x-registry-config']),
+    networkMode: runNetworkMode(query.string('networkmode') || 'default', 'docker build --network'),
+    cacheFrom: cacheFromOf(ctx),
   };
+  checkBuildPlatform(query.string('platform') ?? '');
   const contextDir = await mkdtemp(path.join(deps.scratchDir, 'context-'));
   const abort = new AbortController();
   ctx.res.on('close', () => abort.abort());

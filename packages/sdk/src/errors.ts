@@ -95,3 +95,52 @@ export class DigestMismatchError extends SdkError {
 export function isSdkError(err: unknown, code?: ErrorCode): err is SdkError {
   return err instanceof SdkError && (code === undefined || err.code === code);
 }
+
+/** The engine refused the request as malformed or invalid (HTTP 400, `INVALID_ARGUMENT`). */
+export class BadRequestError extends SdkError {
+  override readonly name = 'BadRequestError';
+  constructor(message: string, options?: SdkErrorOptions) {
+    super('INVALID_ARGUMENT', message, options);
+  }
+}
+
+/** The request conflicts with the current state: a name in use, a container not running (HTTP 409). */
+export class ConflictError extends SdkError {
+  override readonly name = 'ConflictError';
+  constructor(message: string, options?: SdkErrorOptions) {
+    super('CONFLICT', message, options);
+  }
+}
+
+/** The engine failed (HTTP 5xx) or could not be reached (`UNAVAILABLE`); the message is the engine's. */
+export class ServerError extends SdkError {
+  override readonly name = 'ServerError';
+  constructor(code: 'INTERNAL' | 'UNAVAILABLE' | 'NOT_IMPLEMENTED' | 'DATA_LOSS', message: string, options?: SdkErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** A pull, push, import or load that failed after its progress stream had started. */
+export class ProgressError extends SdkError {
+  override readonly name: string = 'ProgressError';
+  constructor(
+    readonly operation: 'pull' | 'push' | 'import' | 'load' | 'build',
+    message: string,
+    options?: SdkErrorOptions,
+  ) {
+    super('FAILED_PRECONDITION', message, options);
+  }
+}
+
+/** A build that failed: `step` is the `Step n/m : INSTRUCTION` line that failed, `exitCode` a failed RUN's exit code. */
+export class BuildError extends ProgressError {
+  override readonly name = 'BuildError';
+  constructor(
+    message: string,
+    readonly step: string | undefined,
+    readonly exitCode: number | undefined,
+    options?: SdkErrorOptions,
+  ) {
+    super('build', message, options);
+  }
+}

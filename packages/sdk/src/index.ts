@@ -1,17 +1,28 @@
 export {
   ERROR_CODES, HTTP_STATUS, isErrorCode, SdkError, NotFoundError, UnauthorizedError, DigestMismatchError, isSdkError,
+  BadRequestError, ConflictError, ServerError, ProgressError, BuildError,
 } from './errors.js';
 export type { ErrorCode, SdkErrorOptions } from './errors.js';
 export { API_VERSION, MIN_API_VERSION } from './protocol/system.js';
 export type { VersionResponse, InfoResponse, SystemDataUsageResponse } from './protocol/system.js';
 export { CONTAINER_ACTIONS, IMAGE_ACTIONS } from './protocol/events.js';
 export type { EventMessage, EventType } from './protocol/events.js';
+export { STREAM_PATH } from './protocol/stream.js';
+export type {
+  StreamFilters, EventsStreamRequest, LogsStreamRequest, StatsStreamRequest, StreamRequest, StreamKind,
+  SubscribeMessage, UnsubscribeMessage, StreamClientMessage, SubscribedMessage, EventStreamMessage,
+  LogStreamMessage, StatsStreamMessage, GapMessage, EndMessage, UnsubscribedMessage, ErrorStreamMessage,
+  StreamServerMessage,
+} from './protocol/stream.js';
 export type {
   ContainerConfig, HostConfig, RestartPolicy, ContainerCreateRequest, ContainerCreateResponse,
   ContainerStatus, ContainerState, MountPoint, ContainerSummary, ContainerInspect,
   ContainerWaitResponse, ContainerTopResponse, ContainerPruneResponse,
   ExecCreateRequest, ExecStartRequest, ExecInspect,
 } from './protocol/containers.js';
+export type {
+  ContainerStats, CpuStats, NetworkStats, BlkioStatEntry, ContainerUpdateResponse,
+} from './protocol/stats.js';
 export type {
   Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse, MountType, Mount,
 } from './protocol/volumes.js';
@@ -47,3 +58,22 @@ export type { TransferEvent } from './registry/transfer-events.js';
 export { parseWwwAuthenticate } from './registry/www-authenticate.js';
 export type { AuthChallenge } from './registry/www-authenticate.js';
 export { digestOf } from './registry/digest.js';
+
+export { EngineClient } from './engine/engine-client.js';
+export type { EngineClientOptions, EngineEnv, AuthRequest } from './engine/engine-client.js';
+export { parseEngineHost, DEFAULT_UNIX_SOCKET } from './engine/engine-host.js';
+export type { EngineAddress, EngineTlsOptions } from './engine/engine-host.js';
+export type { CallOptions as EngineCallOptions, Filters } from './engine/call-options.js';
+export type { OutputFrame } from './engine/frame-demux.js';
+export type { DuplexHandle } from './engine/duplex-handle.js';
+export type { ProgressHandle } from './engine/progress-handle.js';
+export type { RegistryAuth } from './engine/registry-auth.js';
+export type {
+  ContainersApi, ContainerFilterKey, ContainerListQuery, StopQuery, LogsQuery, AttachQuery, ContainerUpdateRequest, PathStat,
+} from './engine/containers-api.js';
+export type { ExecApi } from './engine/exec-api.js';
+export type { ImagesApi, ImageFilterKey, BuildQuery } from './engine/images-api.js';
+export type { VolumesApi, VolumeFilterKey } from './engine/volumes-api.js';
+export type { NetworksApi, NetworkFilterKey } from './engine/networks-api.js';
+export type { SystemApi, EventFilterKey, EventsQuery, PingResult as EnginePingResult } from './engine/system-api.js';
+export type { NativeStream } from './engine/native-stream.js';

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `berth version` and `berth ps` against the Go docker CLI, both talking to the same berthd:
+// wall clock from spawn to exit, alternating the two clients run by run. Prints medians and the
+// berth/docker ratio (target: at most 1.5).
+//   node bench/cli.mjs [--runs N] [--berthd packages/engine/dist/berthd.js] [--berth packages/cli/dist/berth.js]
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBerthd } from './lib/berthd.mjs';
+import { runTimed } from './lib/command.mjs';
+import { summarize } from './lib/stats.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const opt = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const runs = Number(opt('runs', '20'));
+const berthdBin = path.resolve(opt('berthd', path.join(repo, 'packages/engine/dist/berthd.js')));
+const berthBin = path.resolve(opt('berth', path.join(repo, 'packages/cli/dist/berth.js')));
+const dockerBin = opt('docker', '/usr/local/bin/docker');
+if (!existsSync(berthBin)) throw new Error(`${berthBin} is missing: build the CLI first (pnpm --filter @berth/cli build)`);
+
+const workdir = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-cli-'));
+const daemon = await startBerthd(workdir, berthdBin);
+const env = { PATH: process.env.PATH, HOME: workdir, DOCKER_HOST: daemon.host, DOCKER_CONFIG: path.join(workdir, 'docker'), BERTH_CONFIG: path.join(workdir, 'berth') };
+const clients = {
+  berth: (args) => runTimed(process.execPath, [berthBin, ...args], { env, label: 'berth' }),
+  docker: (args) => runTimed(dockerBin, args, { env, label: 'docker' }),
+};
+try {
+  const rows = [];
+  for (const [name, args] of [['version', ['version']], ['ps', ['ps', '-a']]]) {
+    const samples = { berth: [], docker: [] };
+    for (const c of Object.keys(clients)) await clients[c](args); // warm the page cache
+    for (let i = 0; i < runs; i++) {
+      for (const c of i % 2 ? ['docker', 'berth'] : ['berth', 'docker']) samples[c].push((await clients[c](args)).ms);
+    }
+    const b = summarize(samples.berth);
+    const d = summarize(samples.docker);
+    rows.push({ case: name, berth: b.median, docker: d.median, ratio: b.median / d.median, berthP90: b.p90, dockerP90: d.p90 });
+  }
+  console.log(`runs: ${runs} each, medians in ms (p90)`);
+  console.log('case       berth            docker           berth/docker');
+  for (const r of rows) {
+    console.log(`${r.case.padEnd(10)} ${`${r.berth.toFixed(1)} (${r.berthP90.toFixed(1)})`.padEnd(16)} ${`${r.docker.toFixed(1)} (${r.dockerP90.toFixed(1)})`.padEnd(16)} ${r.ratio.toFixed(2)}`);
+  }
+} finally {
+  await daemon.stop();
+  rmSync(workdir, { recursive: true, force: true });
+}

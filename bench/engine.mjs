@@ -21,14 +21,22 @@ import { runRm } from './cases/run-rm.mjs';
 import { runRmNetwork } from './cases/run-rm-network.mjs';
 import { portThroughput } from './cases/port-throughput.mjs';
 import { dnsNames } from './cases/dns-names.mjs';
+import { statsNoStream } from './cases/stats-no-stream.mjs';
+import { logsThroughput } from './cases/logs-throughput.mjs';
+import { eventsStream } from './cases/events-stream.mjs';
+import { buildApache, buildCached, buildCold, buildContext } from './cases/build.mjs';
 import { removeAllContainers, removeBenchNetworks } from './cases/cleanup.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Memory runs first so "idle" is a freshly started daemon; the table keeps the brief's order.
 const RUN_ORDER = [memory, runRm, runDetached, psAll, pushLayer, pull256, pull10x8,
-  runRmNetwork, portThroughput, dnsNames];
+  runRmNetwork, portThroughput, dnsNames, statsNoStream, logsThroughput, eventsStream,
+  buildCached, buildCold, buildContext, buildApache];
 const TABLE_ORDER = ['run-rm', 'run-detached', 'ps-all', 'push-256', 'pull-256', 'pull-10x8',
   'run-rm-network', 'port-1g-loopback', 'port-1g-host', 'dns-50',
+  'stats-50', 'logs-1g', 'logs-follow-1g',
+  'build-cached', 'build-cold', 'build-context-100m', 'build-apache',
+  'events-ws-p99', 'events-ws-rss',
   'rss-idle', 'rss-loaded-daemon', 'rss-loaded-per-container', 'rss-loaded-total'];
 const STARTERS = { berthd: (work, opts) => startBerthd(work, opts.berthdBin), dockerd: (work) => startDockerd(work) };
 

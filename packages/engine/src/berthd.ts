@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGHUP', () => daemon.reload());
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 }
 

@@ -25,7 +25,8 @@ import { RegistryAccess } from './images/registry-access.js';
 import { diskUsageRoute, systemRoutes } from './api/compat/system.js';
 import { Router } from './api/router.js';
 import { createApiServer, listenUnix } from './api/server.js';
-import type { EngineConfig } from './config.js';
+import { applySettings, type EngineConfig } from './config.js';
+import { readConfigFile } from './config-file.js';
 import { writeContainerSpec } from './containers/container-spec.js';
 import { exportContainer } from './containers/container-export.js';
 import { ContainerArchive } from './containers/container-archive.js';
@@ -41,6 +42,7 @@ import { LayerStore } from './snapshots/layer-store.js';
 import { UnpackPool } from './snapshots/unpack-pool.js';
 import { openRootfsView, openRootfsWritable, prepareRootfs, releaseRootfs, removeRootfs } from './snapshots/rootfs.js';
 import { openStore } from './store/prisma-store.js';
+import { daemonReloadEvent } from './system/daemon-event.js';
 import { readHostFacts } from './system/host-facts.js';
 import { systemDiskUsage } from './system/system-df.js';
 import { toVolume } from './volumes/volume-view.js';
@@ -51,6 +53,8 @@ import { VolumeService } from './volumes/volume-service.js';
 
 export interface Daemon {
   close(): Promise<void>;
+  /** Reads the config file again and applies it (SIGHUP); a bad file is logged and changes nothing. */
+  reload(): void;
 }
 
 const INIT_BINARY = '/usr/bin/tini-static';
@@ -257,6 +261,18 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   logger.info({ hosts: config.hosts, dataRoot: config.dataRoot }, 'berthd is serving');
 
   return {
+    reload() {
+      try {
+        // Both throw before anything changes.
+        applySettings(config, readConfigFile(config.configFile.path, config.configFile.optional));
+      } catch (err) {
+        logger.error({ err }, 'reload failed; the settings in force are kept');
+        return;
+      }
+      logger.level = config.logLevel;
+      logger.info({ logLevel: config.logLevel, registries: config.registries }, 'settings reloaded');
+      bus.publish(daemonReloadEvent(facts, config));
+    },
     async close() {
       nativeStream.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {

@@ -19,23 +19,24 @@ export class TestDaemon {
   readonly execRoot: string;
   stderr = '';
 
-  private constructor(readonly root: string) {
+  private constructor(readonly root: string, private readonly args: string[] = []) {
     this.dataRoot = path.join(root, 'data');
     this.execRoot = path.join(root, 'run');
     this.socket = path.join(this.execRoot, 'berth.sock');
     this.host = `unix://${this.socket}`;
   }
 
-  static async start(): Promise<TestDaemon> {
+  /** `args`: more berthd flags. */
+  static async start(args: string[] = []): Promise<TestDaemon> {
     const root = await fsp.mkdtemp('/tmp/bt-');
-    const daemon = new TestDaemon(root);
+    const daemon = new TestDaemon(root, args);
     await daemon.launch();
     return daemon;
   }
 
   async launch(): Promise<void> {
     await fsp.mkdir(this.execRoot, { recursive: true });
-    const proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--log-level', 'warn'], {
+    const proc = spawn(process.execPath, [BERTHD, '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot, '--log-level', 'warn', ...this.args], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.proc = proc;
@@ -48,6 +49,11 @@ export class TestDaemon {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`berthd did not answer within 20s: ${this.stderr}`);
+  }
+
+  /** Sends `signal` to the running daemon (SIGHUP: reload) and returns at once. */
+  signal(signal: NodeJS.Signals): void {
+    this.proc?.kill(signal);
   }
 
   /** Stops the daemon process (containers keep running: live restore). */

@@ -86,7 +86,12 @@ export function systemRoutes(router: Router, config: EngineConfig, facts: HostFa
       SecurityOptions: ['name=seccomp,profile=builtin'],
       Warnings: null,
       IndexServerAddress: '',
-      RegistryConfig: null,
+      // What `docker info` prints as "Insecure Registries" (a reload changes it).
+      RegistryConfig: {
+        InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'],
+        IndexConfigs: Object.fromEntries(config.registries.insecure.map((name) => [name, { Name: name, Mirrors: [], Secure: false, Official: false }])),
+        Mirrors: [],
+      },
     };
     sendJson(res, 200, body);
   });

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApiListener, TOKEN_PATH } from './api/handler.js';
 import { RegistryEvents } from './api/events.js';
+import { eventsRoute, isEventsRequest } from './api/events-route.js';
+import type { SubscriberLimits } from './api/events-subscriber.js';
 import { createAuthenticator, type AuthConfig } from './auth/authenticator.js';
 import { loadTlsOptions } from './auth/tls.js';
 import type { RegistryConfig } from './config.js';
@@ -18,12 +20,14 @@ export interface StartOptions {
   logger?: Logger;
   /** A metadata store to use instead of opening `config.database` (embedding, tests); not closed by `close()`. */
   metadata?: RegistryMetadata;
+  /** Keep-alive and stall limits of event stream subscribers (`GET /berth/v1/events`). */
+  eventStream?: Partial<SubscriberLimits>;
 }
 
 export interface RunningRegistry {
   /** Where the registry answers, e.g. `http://127.0.0.1:5000` (a wildcard address shows as loopback). */
   url: string;
-  /** Every push, pull and delete, for the console and for tests. */
+  /** Every push, pull and delete (also served as Server-Sent Events on `GET /berth/v1/events`). */
   events: RegistryEvents;
   /** Stops accepting requests, cuts open connections, stops the collector and closes the stores. */
   close(): Promise<void>;
@@ -80,10 +84,12 @@ export async function startRegistry(config: RegistryConfig, options: StartOption
     const auth = await createAuthenticator(authConfig(config, url));
     const events = new RegistryEvents();
     events.onListenerError = (err) => logger.error({ err }, 'a registry event listener failed');
-    listener = createApiListener(
+    const api = createApiListener(
       { ...stores, events, logger, anonymousMount: auth.mode === 'none' },
       auth,
     );
+    const streamEvents = eventsRoute({ events, auth, logger, ...(options.eventStream !== undefined && { limits: options.eventStream }) });
+    listener = (req, res) => (isEventsRequest(req) ? streamEvents(req, res) : api(req, res));
     ready(listener);
     collector = startGarbageCollector(stores, config.gc, logger);
     logger.info({ url, storage: config.storage, auth: auth.mode, gc: config.gc }, 'berth-registry listening');

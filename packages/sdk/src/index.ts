@@ -34,6 +34,8 @@ export type {
   ImageRuntimeConfig, ImageHistoryEntry, OciImageConfig, ImageSummary, ImageInspect, ImageInspectConfig,
   ImageHistoryItem, ImageDeleteItem, ImagePruneResponse, ProgressMessage,
 } from './protocol/images.js';
+export { REGISTRY_EVENTS_PATH, REGISTRY_SSE_EVENTS, REGISTRY_EVENTS_KEEPALIVE_SECONDS } from './protocol/registry-events.js';
+export type { RegistryAction, RegistryEvent } from './protocol/registry-events.js';
 export { MEDIA_TYPES, MANIFEST_MEDIA_TYPES, isImageIndex, isIndexMediaType } from './protocol/manifests.js';
 export type {
   ManifestMediaType, Platform, Descriptor, ImageManifest, ImageIndex, ManifestDocument,
@@ -41,7 +43,7 @@ export type {
 
 export {
   DEFAULT_DOMAIN, DEFAULT_TAG, FULL_ID, parseDigest, isDigest, parseReference, withDefaultTag, parseRepoTag,
-  familiarName, familiarString, fullName, normalizeReference, parseRegistryHost, resolveReference,
+  familiarName, familiarString, fullName, normalizeReference, parseRegistryHost, resolveReference, parseTag,
 } from './registry/reference.js';
 export type { ImageReference, ResolveOptions } from './registry/reference.js';
 export { RegistryClient } from './registry/client.js';
@@ -52,6 +54,7 @@ export type { BlobData, PushBlobOptions, PushBlobResult } from './registry/blob-
 export type { FetchedManifest, ManifestUpload } from './registry/manifests.js';
 export { MANIFEST_LIMIT, parseManifest } from './registry/manifests.js';
 export type { ListOptions } from './registry/listing.js';
+export type { RegistryEventsOptions } from './registry/event-stream.js';
 export { DEFAULT_PLATFORM, parsePlatform, formatPlatform, selectPlatform } from './registry/platform.js';
 export type { BlobSink, BlobSource, PullOptions, PushOptions, TransferOptions } from './registry/image-transfer.js';
 export type { TransferEvent } from './registry/transfer-events.js';

@@ -9,6 +9,7 @@ import type { HostView } from '../hosts/host-view.js';
 import { HostsService } from '../hosts/hosts.service.js';
 import { ExecSessions } from './exec-sessions.js';
 import { ProgressBus } from './progress-bus.js';
+import { RegistryTopic } from './registry-topic.js';
 import { StreamHub, type Listener, type Payload } from './stream-hub.js';
 import { containerLogs, containerStats, hostEvents, topicKey } from './topic-streams.js';
 import { WS_PATH, type WsServerMessage, type WsSubscribe } from './ws-messages.js';
@@ -17,7 +18,7 @@ import { parseClientMessage } from './ws-validate.js';
 
 const MAX_SUBSCRIPTIONS = 256;
 
-/** The browser's WebSocket: subscriptions to events, logs, stats, host status and progress; exec sessions. */
+/** The browser's WebSocket: subscriptions to events, logs, stats, host status, progress and registry events; exec sessions. */
 @WebSocketGateway({ path: WS_PATH })
 export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('ws');
@@ -31,6 +32,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     @Inject(StreamHub) private readonly hub: StreamHub,
     @Inject(ProgressBus) private readonly progress: ProgressBus,
     @Inject(ExecSessions) private readonly exec: ExecSessions,
+    @Inject(RegistryTopic) private readonly registryTopic: RegistryTopic,
   ) {}
 
   onModuleInit(): void {
@@ -153,6 +155,9 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       }
       case 'progress':
         stops = [this.progress.follow(topic.operationId, listener)];
+        break;
+      case 'registry-events':
+        stops = [this.registryTopic.follow(topic, listener)];
         break;
     }
     peer.subs.set(id, () => stops.forEach((s) => s()));

@@ -59,6 +59,10 @@ export const topicKey = {
   events: (hostId: number) => `events:${hostId}`,
   logs: (t: LogsTopic) => `logs:${t.hostId}:${t.container}:${t.tail ?? 100}:${t.timestamps ? 1 : 0}`,
   stats: (t: StatsTopic) => `stats:${t.hostId}:${t.container}`,
+  registryEvents: (registryId: number) => `registry:${registryId}:events`,
 };
+
+/** The key prefix of every upstream of one registry (it ends in ':', so registry 1's does not cover registry 10's). */
+export const registryKeyPrefix = (registryId: number) => `registry:${registryId}:`;
 
 export type { EventsTopic };

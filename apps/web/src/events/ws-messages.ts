@@ -1,7 +1,8 @@
 // The console's WebSocket protocol (GET /api/ws, upgraded; the session cookie authenticates).
 // The browser UI imports these types. Every message is one JSON text frame.
-import type { ContainerStats, EventMessage, ProgressMessage } from '@berth/sdk';
+import type { ContainerStats, EventMessage, ProgressMessage, RegistryEvent } from '@berth/sdk';
 import type { HostView } from '../hosts/host-view.js';
+import type { RegistryStatus } from '../registries/registry-status.js';
 
 export const WS_PATH = '/api/ws';
 
@@ -17,7 +18,12 @@ export interface StatsTopic { kind: 'stats'; hostId: number; container: string }
 export interface HostsTopic { kind: 'hosts' }
 /** Progress of an image pull started with the same operationId (POST /api/hosts/:hostId/images/pull). */
 export interface ProgressTopic { kind: 'progress'; operationId: string }
-export type Topic = EventsTopic | LogsTopic | StatsTopic | HostsTopic | ProgressTopic;
+/**
+ * Pushes, pulls and deletes in one registry (GET /api/registries lists them), or in every
+ * registry when registryId is absent (registries added later included); with the registries' status.
+ */
+export interface RegistryEventsTopic { kind: 'registry-events'; registryId?: number }
+export type Topic = EventsTopic | LogsTopic | StatsTopic | HostsTopic | ProgressTopic | RegistryEventsTopic;
 export type TopicKind = Topic['kind'];
 
 // ---- browser → console ----
@@ -41,20 +47,27 @@ export interface WsLog { type: 'log'; id: string; hostId: number; stream: 'stdou
 export interface WsStats { type: 'stats'; id: string; hostId: number; container: string; stats: ContainerStats }
 export interface WsHost { type: 'host'; id: string; host: HostView | { id: number; removed: true } }
 export interface WsProgress { type: 'progress'; id: string; operationId: string; message: ProgressMessage }
+/** Something happened in a registry (a registry-events subscription). */
+export interface WsRegistryEvent { type: 'registry-event'; id: string; registryId: number; event: RegistryEvent }
+/**
+ * A followed registry's status: sent when the subscription starts (for registries whose status
+ * is known) and whenever it changes. `unreachable`: its event stream is being retried quietly.
+ */
+export interface WsRegistryStatus { type: 'registry-status'; id: string; registryId: number; status: RegistryStatus; lastError: string | null }
 /** Exec session output (the TTY's bytes as UTF-8 text). */
 export interface WsExecOutput { type: 'exec.output'; id: string; data: string }
 /** The exec session ended; exitCode when known. */
 export interface WsExecExit { type: 'exec.exit'; id: string; exitCode: number | null }
 /** `lost` messages of this subscription were dropped (the browser or the engine fell behind). */
 export interface WsGap { type: 'gap'; id: string; lost: number }
-/** The subscription finished (the container is gone, the host was removed); it is closed. */
+/** The subscription finished (the container is gone, the host or registry was removed); it is closed. */
 export interface WsEnd { type: 'end'; id: string }
 export interface WsUnsubscribed { type: 'unsubscribed'; id: string }
 /** With id: about that subscription/session (then closed). Without: the message could not be understood. */
 export interface WsError { type: 'error'; id?: string; code: string; message: string }
 export type WsServerMessage =
-  | WsSubscribed | WsEvent | WsLog | WsStats | WsHost | WsProgress | WsExecOutput | WsExecExit
-  | WsGap | WsEnd | WsUnsubscribed | WsError;
+  | WsSubscribed | WsEvent | WsLog | WsStats | WsHost | WsProgress | WsRegistryEvent | WsRegistryStatus
+  | WsExecOutput | WsExecExit | WsGap | WsEnd | WsUnsubscribed | WsError;
 
 /** Message type → message, for the UI's typed handlers. */
 export type WsServerMessageMap = { [M in WsServerMessage as M['type']]: M };

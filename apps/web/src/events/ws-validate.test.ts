@@ -6,6 +6,8 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage('{"type":"subscribe","id":"a","topic":{"kind":"logs","hostId":1,"container":"web","tail":10}}')).toMatchObject({ type: 'subscribe', topic: { kind: 'logs' } });
     expect(parseClientMessage('{"type":"subscribe","id":"a","topic":{"kind":"events"}}')).toMatchObject({ type: 'subscribe' });
     expect(parseClientMessage('{"type":"exec.resize","id":"x","cols":80,"rows":24}')).toMatchObject({ type: 'exec.resize' });
+    expect(parseClientMessage('{"type":"subscribe","id":"r","topic":{"kind":"registry-events"}}')).toMatchObject({ topic: { kind: 'registry-events' } });
+    expect(parseClientMessage('{"type":"subscribe","id":"r","topic":{"kind":"registry-events","registryId":2}}')).toMatchObject({ topic: { registryId: 2 } });
   });
   it('names what is wrong with anything else', () => {
     expect(parseClientMessage('nope')).toBe('the message is not JSON');
@@ -15,5 +17,7 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage('{"type":"subscribe","id":"a","topic":{"kind":"logs","hostId":"1","container":"c"}}')).toMatch(/needs hostId and container/);
     expect(parseClientMessage('{"type":"subscribe","id":"a","topic":{"kind":"logs","hostId":1,"container":"c","tail":-1}}')).toMatch(/tail/);
     expect(parseClientMessage('{"type":"exec.start","id":"a","hostId":1,"container":"c","cmd":[]}')).toMatch(/cmd/);
+    expect(parseClientMessage('{"type":"subscribe","id":"a","topic":{"kind":"registry-events","registryId":"x"}}')).toMatch(/registryId/);
+    expect(parseClientMessage('{"type":"subscribe","id":"a","topic":{"kind":"nope"}}')).toMatch(/registry-events/);
   });
 });

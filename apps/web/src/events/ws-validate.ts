@@ -40,12 +40,13 @@ function checkTopic(t: Record<string, unknown>, isInt: (v: unknown) => boolean):
   switch (t.kind) {
     case 'events': return t.hostId === undefined || isInt(t.hostId) ? undefined : 'topic.hostId must be a host id';
     case 'hosts': return undefined;
+    case 'registry-events': return t.registryId === undefined || isInt(t.registryId) ? undefined : 'topic.registryId must be a registry id';
     case 'progress': return typeof t.operationId === 'string' && t.operationId ? undefined : 'topic.operationId is required';
     case 'logs':
       if (t.tail !== undefined && !(Number.isSafeInteger(t.tail) && (t.tail as number) >= 0)) return 'topic.tail must be a number of lines';
     // falls through
     case 'stats':
       return isInt(t.hostId) && typeof t.container === 'string' && t.container ? undefined : `a ${t.kind} topic needs hostId and container`;
-    default: return `unknown topic kind "${String(t.kind)}": use events, logs, stats, hosts or progress`;
+    default: return `unknown topic kind "${String(t.kind)}": use events, logs, stats, hosts, progress or registry-events`;
   }
 }

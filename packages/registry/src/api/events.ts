@@ -1,22 +1,8 @@
 import { EventEmitter } from 'node:events';
+import type { RegistryEvent } from '@berth/sdk';
 
-export type RegistryAction = 'push' | 'pull' | 'delete';
-
-/** What happened to which content, by whom: emitted for every push, pull and delete. */
-export interface RegistryEvent {
-  action: RegistryAction;
-  repository: string;
-  digest: string;
-  /** The tag a manifest was pushed, pulled or deleted by, if any. */
-  tag?: string;
-  /** The manifest's media type; `application/octet-stream` for blobs. */
-  mediaType: string;
-  size: number;
-  /** The authenticated user, or null for anonymous access. */
-  user: string | null;
-  /** When it happened (ISO 8601). */
-  timestamp: string;
-}
+// One definition of the event shape, shared with the SDK's clients and the console.
+export type { RegistryAction, RegistryEvent } from '@berth/sdk';
 
 interface RegistryEventMap {
   event: [RegistryEvent];
@@ -26,9 +12,10 @@ interface RegistryEventMap {
 }
 
 /**
- * The registry's in-process event stream (for the console and for tests). Every event is
- * emitted twice: on `event` and on its action name. Listeners run synchronously; a listener
- * that throws is logged by the emitter's owner and never fails the request.
+ * The registry's in-process event stream (served to subscribers on `GET /berth/v1/events` by
+ * events-route.ts; tests listen directly). Every event is emitted twice: on `event` and on its
+ * action name. Listeners run synchronously; a listener that throws is logged by the emitter's
+ * owner and never fails the request.
  */
 export class RegistryEvents extends EventEmitter<RegistryEventMap> {
   /** Called when a listener throws (the server logs it); the request carries on. */

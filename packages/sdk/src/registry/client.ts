@@ -7,13 +7,16 @@ import { registryBaseUrl } from './endpoint.js';
 import { discard, HttpTransport, type TlsOptions } from './http-transport.js';
 import { pullImage, pushImage, type PullOptions, type PushOptions } from './image-transfer.js';
 import { catalog, listTags, type ListOptions } from './listing.js';
+import { registryEvents, type RegistryEventsOptions } from './event-stream.js';
+import { deleteManifest } from './manifest-delete.js';
 import { getManifest, putManifest, type FetchedManifest, type ManifestUpload } from './manifests.js';
 import { DEFAULT_PLATFORM, parsePlatform, selectPlatform } from './platform.js';
-import { familiarString, parseDigest, parseReference, parseRegistryHost, resolveReference, type ImageReference } from './reference.js';
+import { familiarString, parseDigest, parseReference, parseRegistryHost, parseTag, resolveReference, type ImageReference } from './reference.js';
 import { RegistryAuth } from './registry-auth.js';
 import { RegistrySession } from './registry-session.js';
 import { responseError } from './response-errors.js';
 import type { TransferEvent } from './transfer-events.js';
+import type { RegistryEvent } from '../protocol/registry-events.js';
 
 export interface RegistryClientOptions {
   /** Credentials per registry host; sent only to that host (and the token realm it names). */
@@ -134,6 +137,29 @@ export class RegistryClient {
     return putManifest(this.session, this.resolve(reference), manifest, options.signal);
   }
 
+  /**
+   * Deletes a manifest by digest: the registry removes it and every tag on it. A registry that
+   * does not allow deletion gives a NOT_IMPLEMENTED error; one still listed by an index, CONFLICT.
+   */
+  async deleteManifest(repository: Ref, digest: string, options: CallOptions = {}): Promise<void> {
+    return deleteManifest(this.session, { ...this.repository(repository), digest: parseDigest(digest) }, options.signal);
+  }
+
+  /** Deletes a tag only (the manifest stays, by digest and under other tags). NOT_IMPLEMENTED where the registry refuses it. */
+  async deleteTag(repository: Ref, tag: string, options: CallOptions = {}): Promise<void> {
+    return deleteManifest(this.session, { ...this.repository(repository), tag: parseTag(tag) }, options.signal);
+  }
+
+  /**
+   * The registry's live events (berth-registry's `GET /berth/v1/events`): every push, pull and
+   * delete, for a user allowed to list the catalog. Runs until `signal` aborts (the iteration
+   * then throws its reason) or the registry ends it; a cut connection throws UNAVAILABLE.
+   * `onGap` hears of events dropped because this reader fell behind.
+   */
+  events(registry: string, options: RegistryEventsOptions = {}): AsyncIterable<RegistryEvent> {
+    return registryEvents(this.session, parseRegistryHost(registry), options);
+  }
+
   async blobExists(repository: Ref, digest: string, options: CallOptions = {}): Promise<boolean> {
     return blobExists(this.session, this.blob(repository, { digest }), options.signal);
   }
@@ -187,6 +213,17 @@ export class RegistryClient {
   /** Closes idle connections. */
   close(): void {
     this.transport.close();
+  }
+
+  /** A repository named without tag or digest (`127.0.0.1:5000/team/app`). */
+  private repository(repository: Ref): ImageReference {
+    const ref = this.resolve(repository);
+    // Resolving a string adds `latest`: look at what was written instead.
+    const named = typeof repository === 'string' ? /[:@]/.test(repository.slice(repository.lastIndexOf('/') + 1)) : ref.tag !== undefined || ref.digest !== undefined;
+    if (named) {
+      throw new SdkError('INVALID_ARGUMENT', `name the repository without a tag or digest: ${familiarString(ref)}`);
+    }
+    return { domain: ref.domain, path: ref.path };
   }
 
   private blob(repository: Ref, descriptor: BlobDescriptor): BlobLocation {

@@ -58,7 +58,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
 }
 
 /** GETs go by digest when there is one (it pins the content), PUTs by tag when there is one. */
-function manifestPath(ref: ImageReference, prefer: 'digest' | 'tag'): string {
+export function manifestPath(ref: ImageReference, prefer: 'digest' | 'tag'): string {
   const reference = prefer === 'digest' ? (ref.digest ?? ref.tag) : (ref.tag ?? ref.digest);
   if (reference === undefined) throw new SdkError('INVALID_ARGUMENT', `${familiarString(ref)} has neither tag nor digest`);
   return `/v2/${ref.path}/manifests/${reference}`;

@@ -54,6 +54,12 @@ export function parseDigest(value: string): string {
   return value;
 }
 
+/** Validates a tag (`[\w][\w.-]{0,127}`); returns it or throws INVALID_ARGUMENT. */
+export function parseTag(value: string): string {
+  if (!TAG.test(value)) throw invalid(`invalid tag format: ${JSON.stringify(value)}`);
+  return value;
+}
+
 export function isDigest(value: string): boolean {
   try {
     parseDigest(value);

@@ -4,8 +4,8 @@ import { TokenCache } from './token-cache.js';
 import { requestToken } from './token-request.js';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate.js';
 
-/** `repository:team/app:pull` or `repository:team/app:pull,push`, as the token flow asks for access. */
-export function repositoryScope(repository: string, actions: 'pull' | 'pull,push'): string {
+/** `repository:team/app:pull`, `…:pull,push` or `…:delete`, as the token flow asks for access. */
+export function repositoryScope(repository: string, actions: 'pull' | 'pull,push' | 'delete'): string {
   return `repository:${repository}:${actions}`;
 }
 

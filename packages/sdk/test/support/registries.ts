@@ -38,13 +38,13 @@ function stopper(child: ChildProcess, dir: string): () => Promise<void> {
   };
 }
 
-/** berth-registry from its build (`serve --listen 127.0.0.1:0`), optionally with token auth for alice. */
-export async function startBerthRegistry(options: { auth?: 'token' } = {}): Promise<RegistryProcess> {
+/** berth-registry from its build (`serve --listen 127.0.0.1:0`, or the port given), optionally with token auth for alice. */
+export async function startBerthRegistry(options: { auth?: 'token'; port?: number } = {}): Promise<RegistryProcess> {
   if (!existsSync(REGISTRY_BIN)) {
     throw new Error(`${REGISTRY_BIN} is missing: build the registry first (pnpm exec turbo run build --filter @berth/registry)`);
   }
   const dir = await scratch('berth-registry');
-  const args = [REGISTRY_BIN, 'serve', '--listen', '127.0.0.1:0', '--storage', path.join(dir, 'storage'), '--gc-interval', '0', '--log-level', 'silent'];
+  const args = [REGISTRY_BIN, 'serve', '--listen', `127.0.0.1:${options.port ?? 0}`, '--storage', path.join(dir, 'storage'), '--gc-interval', '0', '--log-level', 'silent'];
   if (options.auth === 'token') {
     await writeFile(path.join(dir, 'htpasswd'), HTPASSWD);
     args.push('--auth', 'token', '--htpasswd', path.join(dir, 'htpasswd'));
@@ -87,8 +87,8 @@ function probe(url: string): Promise<number> {
   });
 }
 
-/** The CNCF distribution registry (Debian's docker-registry), filesystem storage, optionally htpasswd for alice. */
-export async function startDistribution(options: { auth?: 'htpasswd' } = {}): Promise<RegistryProcess> {
+/** The CNCF distribution registry (Debian's docker-registry), filesystem storage, optionally htpasswd for alice or deletion turned off. */
+export async function startDistribution(options: { auth?: 'htpasswd'; deleteEnabled?: boolean } = {}): Promise<RegistryProcess> {
   const dir = await scratch('distribution');
   const port = await freePort();
   const config = [
@@ -103,7 +103,7 @@ export async function startDistribution(options: { auth?: 'htpasswd' } = {}): Pr
     '  filesystem:',
     `    rootdirectory: ${path.join(dir, 'storage')}`,
     '  delete:',
-    '    enabled: true',
+    `    enabled: ${options.deleteEnabled ?? true}`,
     'http:',
     `  addr: 127.0.0.1:${port}`,
     '  secret: berth-sdk-test',

@@ -1,12 +1,17 @@
 /**
  * The `berth` command. This entry stays small: it reads global flags, finds the command and
- * imports only that command's module.
+ * loads only that command's bundle (dist/commands/NAME.cjs, through the V8 code cache).
  */
+import path from 'node:path';
 import { parseArgs, UsageError, type FlagSpec } from './args/parse-args.js';
-import { COMMANDS, GROUPS, resolveCommand } from './args/command-table.js';
+import { COMMANDS, GROUPS, groupUsage, resolveCommand, type CommandEntry } from './args/command-table.js';
 import { Session, type Env } from './session.js';
 import { reportError } from './errors/report-error.js';
 import { formatUsage, mainUsage } from './args/usage.js';
+import { BundleLoader } from './bundles/bundle-loader.js';
+import { codeCacheDir } from './bundles/code-cache-dir.js';
+import type { CommandModule } from './commands/command.js';
+import { CLI_VERSION } from './version-info.js';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'host', short: 'H', type: 'string', description: 'Engine socket to connect to (unix:///path or tcp://host:port)' },
@@ -18,10 +23,18 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'log-level', short: 'l', type: 'string', description: 'Set the logging level' },
 ];
 
+function loadCommand(bundles: BundleLoader, entry: CommandEntry): CommandModule {
+  const exports = bundles.load(entry.bundle);
+  return (entry.export ? exports[entry.export] : exports) as CommandModule;
+}
+
 async function main(argv: string[]): Promise<number> {
   const env = process.env as Env;
+  // The entry is built to dist/berth.cjs, the commands to dist/commands/.
+  const bundles = new BundleLoader({ dir: path.join(__dirname, 'commands'), cacheDir: codeCacheDir(env) });
   let session: Session | undefined;
   let commandName = '';
+  let usage: string | undefined;
   try {
     const globals = parseArgs(argv, GLOBAL_FLAGS, { stopAtPositional: true });
     session = new Session(
@@ -29,10 +42,9 @@ async function main(argv: string[]): Promise<number> {
       env,
       process.stdout,
       process.stderr,
-      process.stdin,
+      () => process.stdin,
     );
     if (globals.flags.version === true) {
-      const { CLI_VERSION } = await import('./version-info.js');
       session.out(`Berth version ${CLI_VERSION}\n`);
       return 0;
     }
@@ -43,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     const found = resolveCommand(globals.args);
     const group = GROUPS[globals.args[0]!];
     if (group && (globals.args.length === 1 || globals.args[1] === '--help' || globals.args[1] === '-h')) {
-      session.out(`\nUsage:  berth ${globals.args[0]} COMMAND\n\nCommands:\n${Object.entries(group).map(([sub, verb]) => `  ${sub.padEnd(8)} (berth ${verb})\n`).join('')}`);
+      (globals.args.length === 1 ? session.err.bind(session) : session.out.bind(session))(groupUsage(globals.args[0]!, group));
       return globals.args.length === 1 ? 125 : 0;
     }
     if ('unknown' in found) {
@@ -51,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
       return 125;
     }
     commandName = found.name;
-    const command = await found.entry.load();
+    const command = loadCommand(bundles, found.entry);
+    usage = command.usage;
     if (found.argv.includes('--help') || (found.argv[0] === '-h' && !command.flags.some((f) => f.short === 'h'))) {
       session.out(formatUsage(commandName, command, found.entry.summary));
       return 0;
@@ -66,7 +79,9 @@ async function main(argv: string[]): Promise<number> {
     }
     return await command.run(session, parsed);
   } catch (err) {
-    return reportError(session ?? new Session({}, env, process.stdout, process.stderr, process.stdin), err, commandName);
+    return reportError(session ?? new Session({}, env, process.stdout, process.stderr, () => process.stdin), err, commandName, usage);
+  } finally {
+    bundles.saveCaches();
   }
 }
 

@@ -19,21 +19,30 @@ export interface Env {
   NO_COLOR?: string;
   TERM?: string;
   HOME?: string;
+  BERTH_CODE_CACHE?: string;
+  XDG_CACHE_HOME?: string;
 }
 
 /** What every command gets: its streams, the environment (read once), the config and the engine it talks to. */
 export class Session {
   readonly configDir: string;
   private config: BerthConfig | undefined;
+  private input: (Readable & { isTTY?: boolean }) | undefined;
 
   constructor(
     readonly globals: GlobalOptions,
     readonly env: Env,
     readonly stdout: Writable & { isTTY?: boolean; columns?: number },
     readonly stderr: Writable & { isTTY?: boolean },
-    readonly stdin: Readable & { isTTY?: boolean },
+    /** Called on first use: opening process.stdin costs start-up time most commands do not need. */
+    private readonly openStdin: () => Readable & { isTTY?: boolean },
   ) {
     this.configDir = globals.config ?? env.BERTH_CONFIG ?? path.join(env.HOME ?? os.homedir(), '.berth');
+  }
+
+  get stdin(): Readable & { isTTY?: boolean } {
+    this.input ??= this.openStdin();
+    return this.input;
   }
 
   get isTerminal(): boolean {

@@ -71,9 +71,11 @@ describe('system', () => {
 
   it('prunes unused networks with system prune, only when confirmed', async () => {
     expect((await b(['network', 'create', 'unused'])).code).toBe(0);
+    // As docker: without --force the answer is read from stdin; none is a no.
     const refused = await b(['system', 'prune']);
-    expect(refused.code).toBe(125);
-    expect(refused.stderr).toContain('pass --force to confirm');
+    expect(refused.code).toBe(0);
+    expect(refused.stdout).toMatch(/^WARNING! This will remove:\n[\s\S]*\[y\/N\] $/);
+    expect((await b(['network', 'ls', '--format', '{{.Name}}'])).stdout).toContain('unused');
     const pruned = await b(['system', 'prune', '-f']);
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.stdout).toMatch(/Deleted Networks:\nunused\n[\s\S]*Total reclaimed space: /);

@@ -18,6 +18,10 @@ export const flags: FlagSpec[] = [
   { name: 'platform', type: 'string', description: 'Set platform if server is multi-platform capable' },
   { name: 'quiet', short: 'q', type: 'bool', description: 'Suppress the build output and print image ID on success' },
   { name: 'progress', type: 'string', description: 'Set type of progress output (auto, plain, tty)' },
+  { name: 'network', type: 'string', description: 'Set the networking mode for the RUN instructions during build' },
+  { name: 'rm', type: 'bool', description: 'Remove intermediate containers after a successful build (default true)' },
+  { name: 'force-rm', type: 'bool', description: 'Always remove intermediate containers' },
+  { name: 'iidfile', type: 'string', description: 'Write the image ID to the file' },
 ];
 export const args: [number, number] = [1, 1];
 
@@ -53,6 +57,9 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
     pull: flag.bool(parsed, 'pull'),
     ...(flag.str(parsed, 'target') ? { target: flag.str(parsed, 'target') } : {}),
     ...(flag.str(parsed, 'platform') ? { platform: flag.str(parsed, 'platform') } : {}),
+    ...(flag.str(parsed, 'network') ? { networkmode: flag.str(parsed, 'network') } : {}),
+    ...(parsed.flags.rm === false ? { rm: false } : {}),
+    ...(flag.bool(parsed, 'force-rm') ? { forcerm: true } : {}),
   });
   const quiet = flag.bool(parsed, 'quiet');
   const terminal = progress === 'tty' || (progress === 'auto' && session.isTerminal);
@@ -62,6 +69,8 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
     const result = await handle;
     await tarDone;
     if (quiet) session.out(`${result.id}\n`);
+    const iidfile = flag.str(parsed, 'iidfile');
+    if (iidfile) fs.writeFileSync(iidfile, result.id);
   } finally {
     view?.end();
   }

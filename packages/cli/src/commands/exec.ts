@@ -1,4 +1,6 @@
 import { flag, UsageError, type FlagSpec, type ParsedArgs } from '../args/parse-args.js';
+import { startFailureCode } from '../containers/create-container.js';
+import { envFlags } from '../containers/create-request.js';
 import { pumpStreams } from '../containers/stream-io.js';
 import { connectEngine } from '../engine/connect.js';
 import { ExitError } from '../errors/report-error.js';
@@ -9,6 +11,7 @@ export const flags: FlagSpec[] = [
   { name: 'detach', short: 'd', type: 'bool', description: 'Detached mode: run command in the background' },
   { name: 'detach-keys', type: 'string', description: 'Override the key sequence for detaching a container' },
   { name: 'env', short: 'e', type: 'list', description: 'Set environment variables' },
+  { name: 'env-file', type: 'list', description: 'Read in a file of environment variables' },
   { name: 'interactive', short: 'i', type: 'bool', description: 'Keep STDIN open even if not attached' },
   { name: 'privileged', type: 'bool', description: 'Give extended privileges to the command' },
   { name: 'tty', short: 't', type: 'bool', description: 'Allocate a pseudo-TTY' },
@@ -25,6 +28,7 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
   const detach = flag.bool(parsed, 'detach');
   if (tty && interactive && !session.stdin.isTTY) throw new ExitError(1, 'the input device is not a TTY; drop -t, or run berth from a terminal');
   if (cmd.length === 0) throw new UsageError('a command is required');
+  const env = envFlags(parsed);
   const engine = await connectEngine(session);
   const size = tty && session.stdout.isTTY ? [(session.stdout as { rows?: number }).rows ?? 24, session.stdout.columns ?? 80] as [number, number] : null;
   const { Id } = await engine.exec.create(container, {
@@ -34,7 +38,7 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
     AttachStdout: !detach,
     AttachStderr: !detach,
     Privileged: flag.bool(parsed, 'privileged'),
-    ...(flag.list(parsed, 'env').length > 0 ? { Env: flag.list(parsed, 'env') } : {}),
+    ...(env.length > 0 ? { Env: env } : {}),
     ...(flag.str(parsed, 'user') ? { User: flag.str(parsed, 'user') } : {}),
     ...(flag.str(parsed, 'workdir') ? { WorkingDir: flag.str(parsed, 'workdir') } : {}),
     ...(size ? { ConsoleSize: size } : {}),
@@ -47,9 +51,7 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
     }
     handle = await engine.exec.start(Id, { tty, stdin: interactive, ...(size ? { consoleSize: size } : {}) });
   } catch (err) {
-    const msg = (err as Error).message;
-    const code = /not found|no such file/i.test(msg) ? 127 : /permission denied|not executable/i.test(msg) ? 126 : 125;
-    throw new ExitError(code, `berth: Error response from daemon: ${msg}`);
+    throw new ExitError(startFailureCode(err), `berth: Error response from daemon: ${(err as Error).message}`);
   }
   const how = await pumpStreams(session, handle, {
     tty,

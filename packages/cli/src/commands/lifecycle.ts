@@ -22,9 +22,14 @@ export async function eachContainer(session: Session, names: readonly string[], 
   return failed ? 1 : 0;
 }
 
-const TIME: FlagSpec = { name: 'time', short: 't', type: 'int', description: 'Seconds to wait before killing the container' };
+// docker 28 names it --timeout; -t and --time are its older spellings.
+const TIMEOUT: FlagSpec = { name: 'timeout', short: 't', type: 'int', description: 'Seconds to wait before killing the container' };
+const TIME: FlagSpec = { name: 'time', type: 'int', description: 'Seconds to wait before killing the container (deprecated: use --timeout)' };
 const SIGNAL: FlagSpec = { name: 'signal', short: 's', type: 'string', description: 'Signal to send to the container' };
-const stopQuery = (p: ParsedArgs) => ({ ...(flag.int(p, 'time') !== undefined ? { t: flag.int(p, 'time') } : {}), ...(flag.str(p, 'signal') ? { signal: flag.str(p, 'signal') } : {}) });
+const stopQuery = (p: ParsedArgs) => {
+  const t = flag.int(p, 'timeout') ?? flag.int(p, 'time');
+  return { ...(t !== undefined ? { t } : {}), ...(flag.str(p, 'signal') ? { signal: flag.str(p, 'signal') } : {}) };
+};
 
 const simple = (fn: (engine: EnginePort, name: string, p: ParsedArgs) => Promise<void>, flags: FlagSpec[] = []): CommandModule => ({
   usage: '[OPTIONS] CONTAINER [CONTAINER...]',
@@ -33,8 +38,8 @@ const simple = (fn: (engine: EnginePort, name: string, p: ParsedArgs) => Promise
   run: (session, p) => eachContainer(session, p.args, (engine, name) => fn(engine, name, p)),
 });
 
-export const stop = simple((e, n, p) => e.containers.stop(n, stopQuery(p)), [TIME, SIGNAL]);
-export const restart = simple((e, n, p) => e.containers.restart(n, stopQuery(p)), [TIME, SIGNAL]);
+export const stop = simple((e, n, p) => e.containers.stop(n, stopQuery(p)), [TIMEOUT, TIME, SIGNAL]);
+export const restart = simple((e, n, p) => e.containers.restart(n, stopQuery(p)), [TIMEOUT, TIME, SIGNAL]);
 export const kill = simple((e, n, p) => e.containers.kill(n, flag.str(p, 'signal') ? { signal: flag.str(p, 'signal') } : {}), [SIGNAL]);
 export const pause = simple((e, n) => e.containers.pause(n));
 export const unpause = simple((e, n) => e.containers.unpause(n));
@@ -43,12 +48,13 @@ export const start: CommandModule = {
   flags: [
     { name: 'attach', short: 'a', type: 'bool', description: 'Attach STDOUT/STDERR and forward signals' },
     { name: 'interactive', short: 'i', type: 'bool', description: "Attach container's STDIN" },
+    { name: 'detach-keys', type: 'string', description: 'Override the key sequence for detaching a container' },
   ],
   args: [1],
   async run(session, p) {
     if (flag.bool(p, 'attach') || flag.bool(p, 'interactive')) {
       const { startAttached } = await import('../containers/start-attached.js');
-      return startAttached(session, p.args[0]!, flag.bool(p, 'interactive'));
+      return startAttached(session, p.args[0]!, flag.bool(p, 'interactive'), flag.str(p, 'detach-keys'));
     }
     return eachContainer(session, p.args, (e, n) => e.containers.start(n));
   },

@@ -3,7 +3,9 @@ import { parseFilters } from '../args/filters.js';
 import { connectEngine } from '../engine/connect.js';
 import { formatList, formatObjects } from '../output/format-output.js';
 import { shortId } from '../output/humanize.js';
-import { printDeleted } from './volume.js';
+import { confirmed } from '../prune/confirm.js';
+import { FILTER, FORCE } from '../prune/prune-flags.js';
+import { pruneNetworks } from '../prune/prune-steps.js';
 import type { Session } from '../session.js';
 
 export const usage = 'create|ls|inspect|rm|connect|disconnect|prune';
@@ -81,9 +83,10 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
       return 0;
     }
     case 'prune': {
-      const p = parseArgs(rest, [{ name: 'force', short: 'f', type: 'bool' }, { name: 'filter', type: 'list' }]);
-      const r = await engine.networks.prune({ filters: parseFilters(flag.list(p, 'filter')) });
-      printDeleted(session, 'Deleted Networks', r.NetworksDeleted);
+      const p = parseArgs(rest, [FILTER, FORCE]);
+      const filters = parseFilters(flag.list(p, 'filter'));
+      if (!(await confirmed(session, flag.bool(p, 'force'), 'This will remove all custom networks not used by at least one container.'))) return 0;
+      await pruneNetworks(session, engine, filters);
       return 0;
     }
     default:

@@ -4,7 +4,9 @@ import { connectEngine } from '../engine/connect.js';
 import { formatList } from '../output/format-output.js';
 import { compileTemplate } from '../output/template.js';
 import { humanSize } from '../output/humanize.js';
-import { printDeleted } from './volume.js';
+import { confirmed } from '../prune/confirm.js';
+import { FILTER, FORCE } from '../prune/prune-flags.js';
+import { printReclaimed, pruneBuildCache, pruneContainers, pruneImages, pruneNetworks, pruneVolumes } from '../prune/prune-steps.js';
 import type { Session } from '../session.js';
 
 export const usage = 'df|prune|events|info';
@@ -39,28 +41,30 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
       return 0;
     }
     case 'prune': {
-      const p = parseArgs(rest, [{ name: 'all', short: 'a', type: 'bool' }, { name: 'force', short: 'f', type: 'bool' }, { name: 'volumes', type: 'bool' }, { name: 'filter', type: 'list' }]);
-      if (!flag.bool(p, 'force')) {
-        const what = `all stopped containers, all unused networks, ${flag.bool(p, 'volumes') ? 'all unused volumes, ' : ''}${flag.bool(p, 'all') ? 'all unused images' : 'all dangling images'}`;
-        if (!session.stdin.isTTY) throw new UsageError(`system prune removes ${what}; pass --force to confirm`);
-        const { prompt } = await import('../terminal/prompt.js');
-        const answer = await prompt(session, `WARNING! This will remove ${what}.\nAre you sure you want to continue? [y/N] `, false);
-        if (!/^y(es)?$/i.test(answer.trim())) return 0;
-      }
+      const p = parseArgs(rest, [
+        { name: 'all', short: 'a', type: 'bool', description: 'Remove all unused images not just dangling ones' },
+        FILTER, FORCE,
+        { name: 'volumes', type: 'bool', description: 'Prune anonymous volumes' },
+      ]);
+      const all = flag.bool(p, 'all');
+      const volumes = flag.bool(p, 'volumes');
+      const filters = parseFilters(flag.list(p, 'filter'));
+      const what = [
+        'all stopped containers',
+        'all networks not used by at least one container',
+        ...(volumes ? ['all anonymous volumes not used by at least one container'] : []),
+        all ? 'all images without at least one container associated to them' : 'all dangling images',
+        all ? 'all build cache' : 'unused build cache',
+      ];
+      if (!(await confirmed(session, flag.bool(p, 'force'), `This will remove:\n${what.map((w) => `  - ${w}\n`).join('')}`))) return 0;
+      // The same steps, in docker's order, as the container, network, volume and image prune commands.
       const engine = await connectEngine(session);
-      const c = await engine.system.pruneContainers();
-      printDeleted(session, 'Deleted Containers', c.ContainersDeleted);
-      const n = await engine.networks.prune();
-      printDeleted(session, 'Deleted Networks', n.NetworksDeleted);
-      let reclaimed = c.SpaceReclaimed;
-      if (flag.bool(p, 'volumes')) {
-        const v = await engine.volumes.prune();
-        printDeleted(session, 'Deleted Volumes', v.VolumesDeleted);
-        reclaimed += v.SpaceReclaimed;
-      }
-      const i = await engine.system.pruneImages({ filters: { dangling: [flag.bool(p, 'all') ? 'false' : 'true'], ...parseFilters(flag.list(p, 'filter')) } });
-      printDeleted(session, 'Deleted Images', (i.ImagesDeleted ?? []).map((d) => (d.Untagged ? `untagged: ${d.Untagged}` : `deleted: ${d.Deleted}`)));
-      printDeleted(session, '', null, reclaimed + i.SpaceReclaimed);
+      let reclaimed = await pruneContainers(session, engine, filters);
+      await pruneNetworks(session, engine, filters);
+      if (volumes) reclaimed += await pruneVolumes(session, engine, filters, false);
+      reclaimed += await pruneImages(session, engine, filters, all);
+      reclaimed += await pruneBuildCache(session, engine);
+      printReclaimed(session, reclaimed);
       return 0;
     }
     case 'events': {

@@ -3,6 +3,9 @@ import { parseFilters } from '../args/filters.js';
 import { connectEngine } from '../engine/connect.js';
 import { formatList, formatObjects } from '../output/format-output.js';
 import { humanSize } from '../output/humanize.js';
+import { confirmed } from '../prune/confirm.js';
+import { FILTER, FORCE } from '../prune/prune-flags.js';
+import { printReclaimed, pruneVolumes } from '../prune/prune-steps.js';
 import type { Session } from '../session.js';
 
 export const usage = 'create|ls|inspect|rm|prune';
@@ -11,8 +14,6 @@ export const stopAtPositional = true;
 export const args: [number] = [1];
 
 const FORMAT: FlagSpec = { name: 'format', short: 'f', type: 'string', description: 'Format output using a Go template or json' };
-const FILTER: FlagSpec = { name: 'filter', type: 'list', description: 'Filter output based on conditions provided' };
-const FORCE: FlagSpec = { name: 'force', short: 'f', type: 'bool', description: 'Do not prompt for confirmation' };
 
 /** `berth volume create|ls|inspect|rm|prune`. */
 export async function run(session: Session, parsed: ParsedArgs): Promise<number> {
@@ -56,7 +57,7 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
     }
     case 'rm':
     case 'remove': {
-      const p = parseArgs(rest, [FORCE]);
+      const p = parseArgs(rest, [{ ...FORCE, description: 'Force the removal of one or more volumes' }]);
       if (p.args.length === 0) throw new UsageError('"berth volume rm" requires at least 1 argument.');
       let failed = false;
       for (const name of p.args) {
@@ -71,19 +72,15 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
       return failed ? 1 : 0;
     }
     case 'prune': {
-      const p = parseArgs(rest, [FORCE, FILTER, { name: 'all', short: 'a', type: 'bool' }]);
+      const p = parseArgs(rest, [{ name: 'all', short: 'a', type: 'bool', description: 'Remove all unused volumes, not just anonymous ones' }, FILTER, FORCE]);
+      const all = flag.bool(p, 'all');
       const filters = parseFilters(flag.list(p, 'filter'));
-      if (flag.bool(p, 'all')) filters.all = ['true'];
-      const r = await engine.volumes.prune({ filters });
-      printDeleted(session, 'Deleted Volumes', r.VolumesDeleted, r.SpaceReclaimed);
+      const warning = `This will remove ${all ? 'all' : 'anonymous'} local volumes not used by at least one container.`;
+      if (!(await confirmed(session, flag.bool(p, 'force'), warning))) return 0;
+      printReclaimed(session, await pruneVolumes(session, engine, filters, all));
       return 0;
     }
     default:
       throw new UsageError(`unknown volume command "${sub}": use create, ls, inspect, rm or prune`);
   }
-}
-
-export function printDeleted(session: Session, title: string, names: readonly string[] | null, reclaimed?: number): void {
-  if (names && names.length > 0) session.out(`${title}:\n${names.map((n) => `${n}\n`).join('')}\n`);
-  if (reclaimed !== undefined) session.out(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
 }

@@ -1,8 +1,9 @@
-import type { ContainerCreateRequest } from '@berth/sdk';
+import fs from 'node:fs';
 import type { Engine as EnginePort } from '../engine/connect.js';
 import { pullImage } from '../images/pull-image.js';
 import type { Session } from '../session.js';
 import { UsageError } from '../args/parse-args.js';
+import type { CreateRequest } from './create-request.js';
 
 export function isNotFound(err: unknown): boolean {
   const e = err as { status?: number; code?: string };
@@ -13,12 +14,20 @@ export function isNotFound(err: unknown): boolean {
 export async function createContainer(
   session: Session,
   engine: EnginePort,
-  req: { body: ContainerCreateRequest; name?: string; platform?: string },
+  req: CreateRequest,
   pull: string | undefined,
   quiet: boolean,
 ): Promise<string> {
   const policy = pull ?? 'missing';
   if (!['always', 'missing', 'never'].includes(policy)) throw new UsageError(`invalid --pull "${policy}": use always, missing or never`);
+  // As docker: an existing ID file means another container may be using it.
+  if (req.cidfile && fs.existsSync(req.cidfile)) throw new UsageError(`container ID file found, make sure the other container isn't running or delete ${req.cidfile}`);
+  const id = await create(session, engine, req, policy, quiet);
+  if (req.cidfile) fs.writeFileSync(req.cidfile, id, { flag: 'wx' });
+  return id;
+}
+
+async function create(session: Session, engine: EnginePort, req: CreateRequest, policy: string, quiet: boolean): Promise<string> {
   const query = { ...(req.name ? { name: req.name } : {}), ...(req.platform ? { platform: req.platform } : {}) };
   if (policy === 'always') await pullImage(session, engine, req.body.Image!, { quiet, platform: req.platform });
   try {

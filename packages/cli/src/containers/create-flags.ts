@@ -1,4 +1,6 @@
 import type { FlagSpec } from '../args/parse-args.js';
+import { HEALTH_FLAGS } from './healthcheck-flags.js';
+import { CREATE_ONLY_RESOURCE_FLAGS, RESOURCE_FLAGS } from './resource-flags.js';
 
 /** The flags `run` and `create` share (docker's names). */
 export const CREATE_FLAGS: FlagSpec[] = [
@@ -14,15 +16,22 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'mount', type: 'list', description: 'Attach a filesystem mount (type=bind|volume|tmpfs,source=…,target=…[,readonly])' },
   { name: 'add-host', type: 'list', description: 'Add a custom host-to-IP mapping (host:ip)' },
   { name: 'dns', type: 'list', description: 'Set custom DNS servers' },
-  { name: 'cpus', type: 'string', description: 'Number of CPUs' },
-  { name: 'pids-limit', type: 'int', description: 'Tune container pids limit (set -1 for unlimited)' },
+  { name: 'dns-search', type: 'list', description: 'Set custom DNS search domains' },
+  { name: 'dns-option', type: 'list', description: 'Set DNS options' },
+  { name: 'domainname', type: 'string', description: 'Container NIS domain name' },
   { name: 'security-opt', type: 'list', description: 'Security Options' },
   { name: 'workdir', short: 'w', type: 'string', description: 'Working directory inside the container' },
   { name: 'user', short: 'u', type: 'string', description: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { name: 'entrypoint', type: 'string', description: 'Overwrite the default ENTRYPOINT of the image' },
   { name: 'hostname', short: 'h', type: 'string', description: 'Container host name' },
   { name: 'label', short: 'l', type: 'list', description: 'Set meta data on a container' },
+  { name: 'label-file', type: 'list', description: 'Read in a line delimited file of labels' },
   { name: 'network', type: 'string', description: 'Connect a container to a network' },
+  { name: 'network-alias', type: 'list', description: 'Add network-scoped alias for the container' },
+  { name: 'ip', type: 'string', description: 'IPv4 address (e.g., 172.30.100.104)' },
+  { name: 'publish-all', short: 'P', type: 'bool', description: 'Publish all exposed ports to random ports' },
+  { name: 'volumes-from', type: 'list', description: 'Mount volumes from the specified container(s)' },
+  { name: 'cidfile', type: 'string', description: 'Write the container ID to the file' },
   { name: 'restart', type: 'string', description: 'Restart policy to apply when a container exits' },
   { name: 'rm', type: 'bool', description: 'Automatically remove the container when it exits' },
   { name: 'init', type: 'bool', description: 'Run an init inside the container' },
@@ -30,10 +39,12 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'read-only', type: 'bool', description: "Mount the container's root filesystem as read only" },
   { name: 'cap-add', type: 'list', description: 'Add Linux capabilities' },
   { name: 'cap-drop', type: 'list', description: 'Drop Linux capabilities' },
-  { name: 'memory', short: 'm', type: 'string', description: 'Memory limit' },
   { name: 'stop-signal', type: 'string', description: 'Signal to stop the container' },
   { name: 'stop-timeout', type: 'int', description: 'Timeout (in seconds) to stop a container' },
   { name: 'platform', type: 'string', description: 'Set platform if server is multi-platform capable' },
   { name: 'pull', type: 'string', description: 'Pull image before running ("always", "missing", "never")' },
   { name: 'quiet', short: 'q', type: 'bool', description: 'Suppress the pull output' },
+  ...RESOURCE_FLAGS,
+  ...CREATE_ONLY_RESOURCE_FLAGS,
+  ...HEALTH_FLAGS,
 ];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../args/parse-args.js';
 import { CREATE_FLAGS } from './create-flags.js';
-import { createRequest, memoryBytes, mountSpec, ports } from './create-request.js';
+import { createRequest, mountSpec, ports } from './create-request.js';
+import { memoryBytes } from './resource-flags.js';
 
 describe('createRequest', () => {
   it('maps run flags to the create body', () => {
@@ -42,5 +43,44 @@ describe('ports and memory', () => {
   it('parses memory sizes', () => {
     expect(memoryBytes('512m')).toBe(512 * 1024 * 1024);
     expect(() => memoryBytes('lots')).toThrow(/invalid memory size/);
+  });
+
+  it('maps resource, health, DNS and network flags', () => {
+    const parsed = parseArgs([
+      '--memory', '64m', '--memory-swap', '-1', '--cpus', '0.5', '-c', '512', '--cpuset-cpus', '0', '--pids-limit', '50',
+      '--ulimit', 'nofile=512:1024', '--ulimit', 'nproc=100', '--oom-kill-disable',
+      '--health-cmd', 'true', '--health-interval', '1s', '--health-retries', '2', '--health-start-period', '1m',
+      '--dns-search', 'example.com', '--dns-option', 'ndots:2', '--domainname', 'corp',
+      '--network', 'net1', '--network-alias', 'db', '--ip', '10.1.2.3', '-P', '--volumes-from', 'data:ro',
+      'busybox',
+    ], CREATE_FLAGS, { stopAtPositional: true });
+    const { body } = createRequest(parsed);
+    expect(body).toMatchObject({
+      Domainname: 'corp',
+      Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 1e9, Retries: 2, StartPeriod: 60e9 },
+      HostConfig: {
+        Memory: 64 * 1024 ** 2, MemorySwap: -1, NanoCpus: 5e8, CpuShares: 512, CpusetCpus: '0', PidsLimit: 50, OomKillDisable: true,
+        Ulimits: [{ Name: 'nofile', Soft: 512, Hard: 1024 }, { Name: 'nproc', Soft: 100, Hard: 100 }],
+        DnsSearch: ['example.com'], DnsOptions: ['ndots:2'], NetworkMode: 'net1', PublishAllPorts: true, VolumesFrom: ['data:ro'],
+      },
+      NetworkingConfig: { EndpointsConfig: { net1: { Aliases: ['db'], IPAMConfig: { IPv4Address: '10.1.2.3' } } } },
+    });
+  });
+
+  it('turns health checks off, and rejects flags that need what is missing', () => {
+    const off = parseArgs(['--no-healthcheck', 'busybox'], CREATE_FLAGS, { stopAtPositional: true });
+    expect(createRequest(off).body.Healthcheck).toEqual({ Test: ['NONE'] });
+    const both = parseArgs(['--no-healthcheck', '--health-cmd', 'true', 'busybox'], CREATE_FLAGS, { stopAtPositional: true });
+    expect(() => createRequest(both)).toThrow(/conflicts/);
+    const alias = parseArgs(['--network-alias', 'db', 'busybox'], CREATE_FLAGS, { stopAtPositional: true });
+    expect(() => createRequest(alias)).toThrow(/user-defined network/);
+    const ulimit = parseArgs(['--ulimit', 'nofile=10:5', 'busybox'], CREATE_FLAGS, { stopAtPositional: true });
+    expect(() => createRequest(ulimit)).toThrow(/above the hard limit/);
+  });
+
+  it('has no flag twice', () => {
+    expect(new Set(CREATE_FLAGS.map((f) => f.name)).size).toBe(CREATE_FLAGS.length);
+    const shorts = CREATE_FLAGS.flatMap((f) => (f.short ? [f.short] : []));
+    expect(new Set(shorts).size).toBe(shorts.length);
   });
 });

@@ -1,16 +1,29 @@
 import fs from 'node:fs';
 import type { ContainerCreateRequest, Mount, RestartPolicy } from '@berth/sdk';
 import { flag, UsageError, type ParsedArgs } from '../args/parse-args.js';
+import { healthcheck } from './healthcheck-flags.js';
+import { memoryBytes, resourceConfig } from './resource-flags.js';
+
+export interface CreateRequest {
+  body: ContainerCreateRequest;
+  name?: string;
+  platform?: string;
+  /** --cidfile: where to write the new container's ID. */
+  cidfile?: string;
+}
 
 /** Turns `run`/`create` flags and `IMAGE [COMMAND] [ARG...]` into the engine's create body. */
-export function createRequest(parsed: ParsedArgs, readFile: (p: string) => string = (p) => fs.readFileSync(p, 'utf8')): { body: ContainerCreateRequest; name?: string; platform?: string } {
+export function createRequest(parsed: ParsedArgs, readFile: (p: string) => string = (p) => fs.readFileSync(p, 'utf8')): CreateRequest {
   const [image, ...cmd] = parsed.args;
   if (!image) throw new UsageError('an image is required');
   const tty = flag.bool(parsed, 'tty');
   const interactive = flag.bool(parsed, 'interactive');
-  const env = [...flag.list(parsed, 'env-file').flatMap((f) => envFile(f, readFile)), ...flag.list(parsed, 'env').map(envValue)];
+  const env = envFlags(parsed, readFile);
   const { exposed, bindings } = ports(flag.list(parsed, 'publish'), flag.list(parsed, 'expose'));
   const entrypoint = flag.str(parsed, 'entrypoint');
+  const health = healthcheck(parsed);
+  const labels = [...flag.list(parsed, 'label-file').flatMap((f) => lines(f, readFile, 'label-file')), ...flag.list(parsed, 'label')];
+  const networking = networkingConfig(parsed);
   const body: ContainerCreateRequest = {
     Image: image,
     Tty: tty,
@@ -25,10 +38,12 @@ export function createRequest(parsed: ParsedArgs, readFile: (p: string) => strin
     ...(flag.str(parsed, 'workdir') ? { WorkingDir: flag.str(parsed, 'workdir') } : {}),
     ...(flag.str(parsed, 'user') ? { User: flag.str(parsed, 'user') } : {}),
     ...(flag.str(parsed, 'hostname') ? { Hostname: flag.str(parsed, 'hostname') } : {}),
+    ...(flag.str(parsed, 'domainname') ? { Domainname: flag.str(parsed, 'domainname') } : {}),
     ...(flag.str(parsed, 'stop-signal') ? { StopSignal: flag.str(parsed, 'stop-signal') } : {}),
     ...(flag.int(parsed, 'stop-timeout') !== undefined ? { StopTimeout: flag.int(parsed, 'stop-timeout') } : {}),
     ...(Object.keys(exposed).length > 0 ? { ExposedPorts: exposed } : {}),
-    Labels: Object.fromEntries(flag.list(parsed, 'label').map((l) => splitOnce(l, '='))),
+    ...(health ? { Healthcheck: health } : {}),
+    Labels: Object.fromEntries(labels.map((l) => splitOnce(l, '='))),
     HostConfig: {
       Binds: flag.list(parsed, 'volume'),
       PortBindings: bindings,
@@ -41,24 +56,33 @@ export function createRequest(parsed: ParsedArgs, readFile: (p: string) => strin
       CapAdd: flag.list(parsed, 'cap-add'),
       CapDrop: flag.list(parsed, 'cap-drop'),
       ...(flag.list(parsed, 'tmpfs').length > 0 ? { Tmpfs: Object.fromEntries(flag.list(parsed, 'tmpfs').map((t) => splitOnce(t, ':'))) } : {}),
-      ...(flag.str(parsed, 'memory') ? { Memory: memoryBytes(flag.str(parsed, 'memory')!) } : {}),
       ...(flag.list(parsed, 'mount').length > 0 ? { Mounts: flag.list(parsed, 'mount').map(mountSpec) } : {}),
       ...(flag.list(parsed, 'add-host').length > 0 ? { ExtraHosts: flag.list(parsed, 'add-host') } : {}),
       ...(flag.list(parsed, 'dns').length > 0 ? { Dns: flag.list(parsed, 'dns') } : {}),
-      ...(flag.str(parsed, 'cpus') ? { NanoCpus: cpus(flag.str(parsed, 'cpus')!) } : {}),
-      ...(flag.int(parsed, 'pids-limit') !== undefined ? { PidsLimit: flag.int(parsed, 'pids-limit') } : {}),
+      ...(flag.list(parsed, 'dns-search').length > 0 ? { DnsSearch: flag.list(parsed, 'dns-search') } : {}),
+      ...(flag.list(parsed, 'dns-option').length > 0 ? { DnsOptions: flag.list(parsed, 'dns-option') } : {}),
+      ...(flag.list(parsed, 'volumes-from').length > 0 ? { VolumesFrom: flag.list(parsed, 'volumes-from') } : {}),
+      ...(flag.bool(parsed, 'publish-all') ? { PublishAllPorts: true } : {}),
+      ...resourceConfig(parsed),
       ...(flag.list(parsed, 'security-opt').length > 0 ? { SecurityOpt: flag.list(parsed, 'security-opt') } : {}),
       ...(tty && process.stdout.rows ? { ConsoleSize: [process.stdout.rows, process.stdout.columns] as [number, number] } : {}),
     },
+    ...(networking ? { NetworkingConfig: networking } : {}),
   };
   const name = flag.str(parsed, 'name');
   const platform = flag.str(parsed, 'platform');
-  return { body, ...(name ? { name } : {}), ...(platform ? { platform } : {}) };
+  const cidfile = flag.str(parsed, 'cidfile');
+  return { body, ...(name ? { name } : {}), ...(platform ? { platform } : {}), ...(cidfile ? { cidfile } : {}) };
 }
 
 function splitOnce(s: string, sep: string): [string, string] {
   const i = s.indexOf(sep);
   return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+/** `--env-file` then `-e`, as docker orders them (run, create, exec). */
+export function envFlags(parsed: ParsedArgs, readFile: (p: string) => string = (p) => fs.readFileSync(p, 'utf8')): string[] {
+  return [...flag.list(parsed, 'env-file').flatMap((f) => envFile(f, readFile)), ...flag.list(parsed, 'env').map(envValue)];
 }
 
 /** `-e NAME` takes NAME from the CLI's environment, as docker does; unset names are dropped. */
@@ -69,13 +93,30 @@ function envValue(e: string): string {
 }
 
 function envFile(file: string, readFile: (p: string) => string): string[] {
+  return lines(file, readFile, 'env-file').map(envValue);
+}
+
+/** The non-empty, non-comment lines of an --env-file or --label-file. */
+function lines(file: string, readFile: (p: string) => string, flagName: string): string[] {
   let text: string;
   try {
     text = readFile(file);
   } catch {
-    throw new UsageError(`cannot read --env-file ${file}: no such file`);
+    throw new UsageError(`cannot read --${flagName} ${file}: no such file`);
   }
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map(envValue);
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}
+
+/** `--network-alias` and `--ip` belong to the endpoint on the --network given. */
+function networkingConfig(parsed: ParsedArgs): { EndpointsConfig: Record<string, object> } | undefined {
+  const aliases = flag.list(parsed, 'network-alias');
+  const ip = flag.str(parsed, 'ip');
+  if (aliases.length === 0 && ip === undefined) return undefined;
+  const network = flag.str(parsed, 'network');
+  if (!network || ['bridge', 'default', 'host', 'none'].includes(network) || network.startsWith('container:')) {
+    throw new UsageError('--network-alias and --ip need a user-defined network: pass --network NAME');
+  }
+  return { EndpointsConfig: { [network]: { ...(aliases.length > 0 ? { Aliases: aliases } : {}), ...(ip ? { IPAMConfig: { IPv4Address: ip } } : {}) } } };
 }
 
 /** `-p [ip:][hostPort:]containerPort[/proto]` → ExposedPorts + PortBindings. */
@@ -107,13 +148,6 @@ function restartPolicy(spec: string): RestartPolicy {
   return { Name: name as RestartPolicy['Name'], ...(count ? { MaximumRetryCount: Number(count) } : {}) };
 }
 
-export function memoryBytes(spec: string): number {
-  const m = /^(\d+(?:\.\d+)?)([bkmg]?)b?$/i.exec(spec.trim());
-  if (!m) throw new UsageError(`invalid memory size "${spec}": use a number with an optional unit b, k, m or g`);
-  const mult = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
-  return Math.round(Number(m[1]) * mult);
-}
-
 /** `--mount type=bind,source=/a,target=/b,readonly` → an engine Mount. */
 export function mountSpec(spec: string): Mount {
   const mount: Mount = { Type: 'volume' };
@@ -131,10 +165,4 @@ export function mountSpec(spec: string): Mount {
   if (!mount.Target) throw new UsageError(`--mount ${spec} needs a target=PATH`);
   if (!['bind', 'volume', 'tmpfs'].includes(mount.Type!)) throw new UsageError(`--mount type "${mount.Type}" is not supported: use bind, volume or tmpfs`);
   return mount;
-}
-
-function cpus(spec: string): number {
-  const n = Number(spec);
-  if (!(n > 0)) throw new UsageError(`invalid --cpus "${spec}": use a positive number such as 1.5`);
-  return Math.round(n * 1e9);
 }

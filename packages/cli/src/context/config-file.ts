@@ -1,4 +1,5 @@
-import fs from 'node:fs/promises';
+// Read synchronously: node:fs/promises (and the readline module it loads) would cost start-up time.
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** An engine endpoint the CLI can talk to. */
@@ -24,9 +25,11 @@ export function emptyConfig(): BerthConfig {
 
 export async function loadConfig(dir: string): Promise<BerthConfig> {
   const file = path.join(dir, CONFIG_FILE);
+  // Most machines have no config file: asking first is cheaper than a thrown ENOENT.
+  if (!fs.existsSync(file)) return emptyConfig();
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
     throw new Error(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
@@ -42,10 +45,10 @@ export async function loadConfig(dir: string): Promise<BerthConfig> {
 
 /** Writes the config atomically; the file is created 0600 so credentials are never readable by others. */
 export async function saveConfig(dir: string, config: BerthConfig): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, CONFIG_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-  await fs.chmod(tmp, 0o600);
-  await fs.rename(tmp, file);
+  fs.writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, file);
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 // A static named import, so the bundle keeps only what EngineClient uses (not the whole SDK);
 // this module is itself loaded only by the commands that talk to an engine.
 import { EngineClient } from '@berth/sdk';
@@ -20,7 +20,7 @@ async function readTls(paths: { ca?: string; cert?: string; key?: string }): Pro
     const p = paths[k];
     if (!p) continue;
     try {
-      out[k] = await fs.readFile(p);
+      out[k] = fs.readFileSync(p);
     } catch (err) {
       throw new Error(`cannot read the context's TLS ${k} ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }

@@ -1,12 +1,19 @@
-import { UsageError } from '../args/parse-args.js';
-import { TemplateError } from '../output/template.js';
 import type { Session } from '../session.js';
 
 /** A failure the command already explained; carries the exit status to use. */
 export class ExitError extends Error {
+  override name = 'ExitError';
   constructor(readonly code: number, message = '') {
     super(message);
   }
+}
+
+/**
+ * Errors are told apart by name, not by class: each command bundle carries its own copy of
+ * the error classes, so an error thrown in one is not an instance of the entry's class.
+ */
+function named(err: unknown, name: 'ExitError' | 'UsageError' | 'TemplateError'): err is Error & { code?: unknown } {
+  return err instanceof Error && err.name === name;
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'ECONNRESET']);
@@ -20,17 +27,18 @@ export function connectCode(err: unknown): string | undefined {
 }
 
 /** Prints an error the way docker does (one line, no stack) and returns the exit status. */
-export async function reportError(session: Session, err: unknown, command: string): Promise<number> {
-  if (err instanceof ExitError) {
+export async function reportError(session: Session, err: unknown, command: string, usage?: string): Promise<number> {
+  if (named(err, 'ExitError') && typeof err.code === 'number') {
     if (err.message) session.err(`${err.message}\n`);
-    return err.code;
+    return err.code as number;
   }
-  if (err instanceof UsageError) {
+  if (named(err, 'UsageError')) {
+    // docker's short form: the problem, the command's usage line, where to read more.
     const where = command ? `berth ${command}` : 'berth';
-    session.err(`${where}: ${err.message}\nSee '${where} --help'.\n`);
+    session.err(`${where}: ${err.message}\n${usage !== undefined ? `\nUsage:  ${where} ${usage}\n` : ''}\nRun '${where} --help' for more information\n`);
     return 125;
   }
-  if (err instanceof TemplateError) {
+  if (named(err, 'TemplateError')) {
     session.err(`${err.message}\n`);
     return 125;
   }

@@ -6,13 +6,31 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PKG = path.resolve(here, '../..');
 /** The built CLI: tests run what users run. */
-export const BERTH = path.join(PKG, 'dist/berth.js');
+export const BERTH = path.join(PKG, 'dist/berth.cjs');
 
 let built = false;
 
-/** Builds the CLI once per test process (tsup takes well under a second). */
+/** The newest modification time of the files under `dir`. */
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) max = Math.max(max, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return max;
+}
+
+/**
+ * Builds the CLI once per test process (tsup takes well under a second), and only when a
+ * source is newer than the build: test files run in parallel, and a build cleans dist/ under
+ * the feet of the others.
+ */
 export function buildCli(): void {
   if (built) return;
+  const sources = Math.max(newest(path.join(PKG, 'src')), newest(path.join(PKG, '../sdk/src')), fs.statSync(path.join(PKG, 'tsup.config.ts')).mtimeMs);
+  if (fs.existsSync(BERTH) && fs.statSync(BERTH).mtimeMs > sources) {
+    built = true;
+    return;
+  }
   execFileSync('npx', ['tsup', '--silent'], { cwd: PKG, stdio: ['ignore', 'ignore', 'inherit'] });
   if (!fs.existsSync(BERTH)) throw new Error(`tsup did not produce ${BERTH}`);
   built = true;

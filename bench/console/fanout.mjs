@@ -7,7 +7,7 @@
 //   node bench/console/fanout.mjs [--clients 100] [--runs 20] [--seconds 20]
 // Needs packages/engine/dist/berthd.js (or --berthd PATH), apps/web/dist/berth-console.js, a
 // busybox image importable by scripts/base-images.sh, root (runc).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startBerthd } from '../lib/berthd.mjs';
 import { dockerCli } from '../lib/docker-cli.mjs';
 import { summarize } from '../lib/stats.mjs';
+import { startConsole } from './console-process.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
@@ -29,19 +30,7 @@ const berthd = await startBerthd(work, berthdBin);
 const docker = dockerCli('/usr/local/bin/docker', berthd.host);
 execFileSync('bash', [path.join(repo, 'scripts/base-images.sh'), '--busybox-only'], { env: { ...process.env, DOCKER_HOST: berthd.host }, stdio: 'ignore' });
 
-const consoleProc = spawn(process.execPath, [path.join(repo, 'apps/web/dist/berth-console.js'), '--listen', '127.0.0.1:0', '--data-dir', path.join(work, 'console'), '--engine', berthd.host], { stdio: ['ignore', 'pipe', 'inherit'] });
-let out = '';
-const { url, token } = await new Promise((resolve, reject) => {
-  consoleProc.stdout.on('data', (d) => {
-    out += d;
-    const u = /listening on (http:\S+)/.exec(out);
-    const t = /setup token:\s+(\S+)/.exec(out);
-    if (u && t) resolve({ url: u[1], token: t[1] });
-  });
-  consoleProc.once('exit', (code) => reject(new Error(`berth-console exited (${code}): ${out}`)));
-});
-const setup = await fetch(`${url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'bench', password: 'bench-password' }) });
-const cookie = setup.headers.get('set-cookie').split(';')[0];
+const { proc: consoleProc, url, cookie } = await startConsole(repo, path.join(work, 'console'), [berthd.host]);
 
 const socket = () => new Promise((resolve, reject) => {
   const ws = new WebSocket(url.replace(/^http/, 'ws') + '/api/ws', { headers: { cookie } });

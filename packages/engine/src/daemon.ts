@@ -279,6 +279,7 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
         s.close(() => resolve());
         s.closeAllConnections();
       })));
+      await service.settle();
       await networks.close().catch((err) => logger.warn({ err }, 'network cleanup at shutdown failed'));
       await bus.close();
       await store.close();

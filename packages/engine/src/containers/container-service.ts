@@ -30,6 +30,8 @@ export class ContainerService {
   private readonly premounts = new Map<string, Promise<unknown>>();
   /** Runtime state and mounts of exited containers being cleaned up. */
   private readonly cleanups = new Map<string, Promise<void>>();
+  /** Files of removed containers being deleted in the background. */
+  private readonly removals = new Set<Promise<void>>();
   private readonly restarts = new RestartManager({
     relaunch: (record) => this.start(record.id, { auto: true }),
     save: (record) => this.save(record),
@@ -357,8 +359,14 @@ export class ContainerService {
     this.signals.removed(record.id, record.state.exitCode);
     this.publish(containerEvent(record, 'destroy'));
     // The record is gone, so nothing refers to the files any more: they go in the background
-    // (and a crash before that is swept at the next start).
-    void this.removeFiles(record.id);
+    // (a graceful stop waits for them in `settle`; a crash before that is swept at the next start).
+    const removal = this.removeFiles(record.id).finally(() => this.removals.delete(removal));
+    this.removals.add(removal);
+  }
+
+  /** Waits for the files of removed containers to be gone (at shutdown, so no mount is left behind). */
+  async settle(): Promise<void> {
+    while (this.removals.size > 0) await Promise.all(this.removals);
   }
 
   /** Removes what a container left on disk: runtime state, its mount and its directory. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDaemon, docker, importBusybox } from '../support/berthd.js';
 
@@ -49,5 +50,14 @@ describe('live restore', () => {
     await d.launch();
     expect((await docker(d, ['ps', '-q', '--no-trunc'])).stdout).toContain(id);
     expect((await docker(d, ['rm', '-f', id])).code).toBe(0);
+  });
+
+  it('leaves no mount of removed containers behind when stopped by SIGTERM right after the removal', async () => {
+    const ids = (await Promise.all(Array.from({ length: 16 }, () => docker(d, ['create', 'busybox', 'true'])))).map((r) => r.stdout.trim());
+    expect((await docker(d, ['rm', '-f', ...ids])).code).toBe(0);
+    await d.kill('SIGTERM');
+    const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => ids.some((id) => l.includes(id)));
+    expect(mounts).toEqual([]);
+    await d.launch();
   });
 });

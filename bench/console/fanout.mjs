@@ -86,7 +86,7 @@ try {
   }
   const after = berthdConnections();
   console.log(`fan-out: ${clients} browsers following one log for ${seconds} s: ${lines} messages delivered; berthd socket connections ${before} → ${after}`);
-  console.log(`console RSS: ${(rssBefore / 1024).toFixed(0)} MiB before, ${(Math.min(...samples) / 1024).toFixed(0)}–${(Math.max(...samples) / 1024).toFixed(0)} MiB while following (first/last second ${(samples[0] / 1024).toFixed(0)}/${(samples.at(-1) / 1024).toFixed(0)} MiB)`);
+  console.log(`console RSS: ${(rssBefore / 1024).toFixed(0)} MiB before, ${(Math.min(...samples) / 1024).toFixed(0)}–${(Math.max(...samples) / 1024).toFixed(0)} MiB while following (each second: ${samples.map((k) => (k / 1024).toFixed(0)).join(' ')} MiB)`);
   for (const f of followers) f.close();
 } finally {
   consoleProc.kill('SIGTERM');

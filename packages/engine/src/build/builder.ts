@@ -201,7 +201,9 @@ class Build {
     const last = await runStages(plan.build, plan.stages, {
       print: this.rawPrint,
       build: (stage) => this.buildStage(stage, plan.stages, globals),
-      withOutput: (print, fn) => this.output.run(print, fn),
+      // One stage writes straight through. Several need the context, whose async hooks slow every promise in the
+      // daemon while any context is enabled: it is disabled again at cleanup.
+      withOutput: (print, fn) => (plan.build.length > 1 ? this.output.run(print, fn) : fn()),
       abort: () => stop.abort(),
     });
     let final = last;
@@ -226,6 +228,7 @@ class Build {
 
   /** Removes the build's containers (as rm / forcerm say) and its intermediate images. */
   async cleanup(): Promise<void> {
+    this.output.disable();
     // As dockerd: a failed step's container stays for inspection unless --force-rm.
     if (this.opts.forceRm || (this.opts.rm && this.result !== null)) {
       for (const id of this.containers) await this.deps.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
@@ -403,7 +406,8 @@ class Build {
         const lowers = this.lowerDirs(state);
         await dropMountPoints(upper, lowers);
         await dropMountTargets(upper, plan.mounts.map((m) => m.target), (rel) => existsBelow(lowers, rel));
-        const layer = await commitUpper(this.diff, upper, chainIdsOfState(state).at(-1) ?? null);
+        // A container removed right after may hand its upper dir over as the layer's files.
+        const layer = await commitUpper(this.diff, upper, chainIdsOfState(state).at(-1) ?? null, { movable: this.opts.rm || this.opts.forceRm });
         if (this.opts.rm || this.opts.forceRm) {
           await ports.remove(id, { force: true, volumes: true });
           this.containers.delete(id);

@@ -73,7 +73,7 @@ export async function changeLayer(deps: DiffDeps, base: LayerBase, fn: (root: Fi
     } finally {
       await view.release();
     }
-    return await commitUpper(deps, path.join(dir, 'upper'), base.parent);
+    return await commitUpper(deps, path.join(dir, 'upper'), base.parent, { movable: true });
   } finally {
     await removeRootfs(dir).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });

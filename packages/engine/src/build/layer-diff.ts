@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
 import { lstat, open, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { BlobRole, LayerRole } from '../images/image-ports.js';
+import type { BlobRole, LayerRole, UnpackedLayerView } from '../images/image-ports.js';
 import { ingestLayer } from '../images/layer-ingest.js';
 import { MEDIA_TYPE_LAYER_GZIP, type Descriptor } from '../images/oci-documents.js';
 import { packTree } from '../snapshots/tree-tar.js';
+import { type LayerBlob, storeLayerBlob } from './layer-blob.js';
 import { OpaqueReader } from './opaque-reader.js';
 
 /** A layer a build step made: stored once as a gzip blob and unpacked in the layer store. */
@@ -14,9 +15,14 @@ export interface StepLayer {
   descriptor: Descriptor;
 }
 
+/** A layer store that can take a finished upper dir as a layer's files without copying them (`LayerStore.adopt`). */
+export interface LayerAdoption {
+  adopt(tree: string, describe: (diff: string) => Promise<{ diffId: string; size: number }>): Promise<UnpackedLayerView>;
+}
+
 export interface DiffDeps {
   blobs: BlobRole;
-  layers: LayerRole;
+  layers: LayerRole & Partial<LayerAdoption>;
   gzipLevel?: number;
   /** Times later than this are archived as this time (SOURCE_DATE_EPOCH). */
   clampMtime?: Date;
@@ -56,8 +62,17 @@ export async function existsBelow(lowerDirs: string[], rel: string): Promise<boo
   return false;
 }
 
-/** The overlayfs upper dir `upper` as an OCI layer (whiteouts for deletions) on top of `parent`. */
-export async function commitUpper(deps: DiffDeps, upper: string, parent: string | null): Promise<StepLayer> {
+/**
+ * The overlayfs upper dir `upper` as an OCI layer (whiteouts for deletions) on top of `parent`. With `movable`
+ * (nothing mounts or reads `upper` any more) the directory itself becomes the layer's files, as containerd's
+ * overlay snapshotter commits, and only the blob is written; otherwise, and for SOURCE_DATE_EPOCH builds
+ * (whose layer files must carry the clamped times of the tar), the tar is unpacked into a new layer.
+ */
+export async function commitUpper(deps: DiffDeps, upper: string, parent: string | null, opts: { movable?: boolean } = {}): Promise<StepLayer> {
+  if (opts.movable && deps.layers.adopt && !deps.clampMtime) {
+    const adopted = await adoptUpper(deps as DiffDeps & { layers: LayerAdoption }, upper, parent);
+    if (adopted) return adopted;
+  }
   const opaque = await opaqueDirs(upper);
   const root = await open(upper, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   const tar = packTree(root, { overlay: { opaque }, ...(deps.clampMtime ? { clampMtime: deps.clampMtime } : {}) });
@@ -71,5 +86,29 @@ export async function commitUpper(deps: DiffDeps, upper: string, parent: string 
     diffId: layer.diffId,
     chainId: layer.layer.chainId,
     descriptor: { mediaType: MEDIA_TYPE_LAYER_GZIP, digest: layer.blob.digest, size: layer.blob.size },
+  };
+}
+
+/** The upper dir moved into the layer store as a layer; null when it cannot be moved there (another filesystem). */
+async function adoptUpper(deps: DiffDeps & { layers: LayerAdoption }, upper: string, parent: string | null): Promise<StepLayer | null> {
+  let blob: LayerBlob | undefined;
+  let unpacked: UnpackedLayerView;
+  try {
+    unpacked = await deps.layers.adopt(upper, async (diff) => {
+      const opaque = await opaqueDirs(diff);
+      const root = await open(diff, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+      let size = 0;
+      blob = await storeLayerBlob(packTree(root, { overlay: { opaque }, onFile: (n) => (size += n) }), deps.blobs, deps.gzipLevel);
+      return { diffId: blob.diffId, size };
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EXDEV') return null;
+    throw err;
+  }
+  const layer = await deps.layers.commit(unpacked, parent);
+  return {
+    diffId: layer.diffId,
+    chainId: layer.chainId,
+    descriptor: { mediaType: MEDIA_TYPE_LAYER_GZIP, digest: blob!.blob.digest, size: blob!.blob.size },
   };
 }

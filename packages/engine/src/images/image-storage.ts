@@ -114,7 +114,8 @@ export class ImageStorage {
 
   async setTag(reference: string, imageId: string): Promise<void> {
     const updated = new Date();
-    await this.deps.store.tags.upsert({ reference, imageId, updated });
+    // A tag that already names the image is not written again (a rebuild from the cache re-tags its result).
+    if (this.index.tags.get(reference)?.imageId !== imageId) await this.deps.store.tags.upsert({ reference, imageId, updated });
     this.index.tags.set(reference, { imageId, updated });
     this.deps.events?.({ action: 'tag', id: imageId, name: reference });
   }

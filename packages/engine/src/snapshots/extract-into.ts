@@ -33,7 +33,7 @@ export interface ExtractIntoOptions {
 export async function extractInto(source: Readable, dest: FileHandle, opts: ExtractIntoOptions): Promise<number> {
   const tree = new HandleTree(dest, opts);
   try {
-    await unpackTar(source, tree);
+    await unpackTar(source, tree, {}, { digest: false });
   } finally {
     await tree.close();
   }

@@ -40,11 +40,21 @@ const SYSTEM_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'E
  * Bad archives fail with INVALID_ARGUMENT naming the entry.
  */
 export async function extractLayer(source: Readable, dest: string, limits: Partial<ExtractLimits> = {}): Promise<ExtractResult> {
+  const { layer, tree } = await extractFresh(source, dest, limits, true);
+  return { diffId: layer.diffId(), size: tree.bytes, compressed: layer.compressed };
+}
+
+/** {@link extractLayer} for a tree that is not a layer (a build context): the same rules, no diff ID computed. */
+export async function extractTree(source: Readable, dest: string, limits: Partial<ExtractLimits> = {}): Promise<{ size: number }> {
+  const { tree } = await extractFresh(source, dest, limits, false);
+  return { size: tree.bytes };
+}
+
+async function extractFresh(source: Readable, dest: string, limits: Partial<ExtractLimits>, digest: boolean): Promise<{ layer: LayerStream; tree: LayerTree }> {
   const root = path.resolve(dest);
   await assertFreshDir(root);
   const tree = new LayerTree(root);
-  const layer = await unpackTar(source, tree, limits);
-  return { diffId: layer.diffId(), size: tree.bytes, compressed: layer.compressed };
+  return { layer: await unpackTar(source, tree, limits, { digest }), tree };
 }
 
 /**
@@ -69,9 +79,9 @@ export interface EntryWriter {
  * checked (no `..`, NUL or absolute escapes), the limits bound size, entries, paths and extended headers.
  * Bad archives fail with INVALID_ARGUMENT naming the entry. Returns the stream, which knows its digest.
  */
-export async function unpackTar(source: Readable, writer: EntryWriter, limits: Partial<ExtractLimits> = {}): Promise<LayerStream> {
+export async function unpackTar(source: Readable, writer: EntryWriter, limits: Partial<ExtractLimits> = {}, opts: { digest?: boolean } = {}): Promise<LayerStream> {
   const max: ExtractLimits = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
-  const layer = new LayerStream(source, max.maxBytes);
+  const layer = new LayerStream(source, max.maxBytes, opts.digest ?? true);
   const parser = tar.extract();
   let entries = 0;
   let headerEnd = 0;

@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runCommand } from '../process/command.js';
 
 /**
  * Flushes a filesystem to disk (syncfs through `sync --file-system`), grouping callers: a request made
@@ -16,7 +13,7 @@ export class FilesystemSync {
   /** `flush` defaults to syncfs of the filesystem holding `dir`. */
   constructor(
     dir: string,
-    private readonly flush: () => Promise<unknown> = () => run('sync', ['--file-system', dir]),
+    private readonly flush: () => Promise<unknown> = () => runCommand('sync', ['--file-system', dir]),
   ) {}
 
   sync(): Promise<void> {

@@ -162,6 +162,34 @@ export class LayerStore {
     }
   }
 
+  /**
+   * Takes the directory `tree` as the files of a new layer without copying them: `tree` must be on the store's
+   * filesystem, hold its files in overlayfs form (whiteouts as 0/0 devices, opaque xattrs), as a container's
+   * upper dir does, and be left alone by everyone else from now on. It is moved into a fresh incomplete
+   * directory and flushed to disk while `describe` (given its new place) works out the diff ID and size from
+   * the same files. To be committed or abandoned as {@link unpack}'s result; on failure nothing is left behind.
+   * Fails with the rename's error (EXDEV, say) while `tree` is still where it was.
+   */
+  async adopt(tree: string, describe: (diff: string) => Promise<{ diffId: string; size: number }>): Promise<UnpackedLayer> {
+    const dir = path.join(this.root, `${randomBytes(12).toString('hex')}${INCOMPLETE}`);
+    const diff = path.join(dir, 'diff');
+    await mkdir(dir);
+    try {
+      await rename(tree, diff);
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+    try {
+      const [described] = await Promise.all([describe(diff), this.flush.sync()]);
+      digestHex(described.diffId);
+      return { dir, diffId: described.diffId, size: described.size };
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
   /** Drops an unpacked layer that will not be committed. */
   async abandon(layer: UnpackedLayer): Promise<void> {
     await rm(layer.dir, { recursive: true, force: true });

@@ -52,6 +52,8 @@ export interface PackOptions {
   overlay?: { opaque: ReadonlySet<string> };
   /** Times later than this are archived as this time (SOURCE_DATE_EPOCH: reproducible layers). */
   clampMtime?: Date;
+  /** Called with the size of each regular file archived with its content (not hard links to one already archived). */
+  onFile?: (size: number) => void;
 }
 
 /**
@@ -141,7 +143,15 @@ class TreeWalk {
       const info = await handle.stat();
       if (!info.isFile()) return;
       await this.room();
-      await pipeline(Readable.from(contents(handle, info.size)), this.pack.entry(this.clamped({ ...header(archiveName, info, 'file'), size: info.size })));
+      const entry = this.clamped({ ...header(archiveName, info, 'file'), size: info.size });
+      if (info.size > CHUNK) await pipeline(Readable.from(contents(handle, info.size)), this.pack.entry(entry));
+      else {
+        // A small file in one buffer: a stream per file costs more than reading it.
+        const parts: Buffer[] = [];
+        for await (const part of contents(handle, info.size)) parts.push(part);
+        await new Promise<void>((resolve, reject) => this.pack.entry(entry, Buffer.concat(parts, info.size), (err) => (err ? reject(err) : resolve())));
+      }
+      this.opts.onFile?.(info.size);
       if (info.nlink > 1) this.links.set(inode(info), archiveName);
     } finally {
       await handle.close();

@@ -8,7 +8,7 @@ import { runNetworkMode } from '../../build/run-mount-parse.js';
 import { pruneRunMountCaches } from '../../build/run-mounts.js';
 import { EngineError } from '../../errors.js';
 import { type AuthConfig, decodeRegistryAuth } from '../../images/registry-access.js';
-import { extractLayer } from '../../snapshots/extract.js';
+import { extractTree } from '../../snapshots/extract.js';
 import { errorStatus, openJsonStream, sendJson } from '../http.js';
 import type { RouteContext, Router } from '../router.js';
 
@@ -80,7 +80,7 @@ async function build(ctx: RouteContext, deps: BuilderDeps, logger: Logger): Prom
   try {
     await chmod(contextDir, 0o755);
     await mkdir(path.join(contextDir, 'ctx'), { mode: 0o755 });
-    await extractLayer(ctx.req, path.join(contextDir, 'ctx'));
+    await extractTree(ctx.req, path.join(contextDir, 'ctx'));
     await runBuild(deps, path.join(contextDir, 'ctx'), opts, (text) => stream.write({ stream: text }), (id) => stream.write({ aux: { ID: id } }), abort.signal);
   } catch (err) {
     // A build's own failures (a RUN that failed, a bad Dockerfile) are the user's to read; anything else is logged.

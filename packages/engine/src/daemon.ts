@@ -4,6 +4,7 @@ import os from 'node:os';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { sweepBuildSteps } from './build/build-step-sweep.js';
 import { archiveRoutes } from './api/compat/archive.js';
 import { buildRoutes } from './api/compat/build.js';
 import { containerRoutes } from './api/compat/containers.js';
@@ -168,6 +169,7 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
     logger: logger.child({ component: 'containers' }),
   });
   await containers.init();
+  await sweepBuildSteps({ all: () => containers.all(), remove: (id) => containers.remove(id, { force: true, volumes: true }) }, logger.child({ component: 'build' }));
   await networks.reconcile();
   for (const record of containers.all()) {
     if (isActive(record)) unmountWhenStopped(record);

@@ -13,6 +13,7 @@ import { resolveUser } from '../runtime/user.js';
 import { at } from '../snapshots/fd-path.js';
 import { locateInRoot } from '../snapshots/path-in-root.js';
 import { openRootfsView, removeRootfs } from '../snapshots/rootfs.js';
+import { BUILD_STEP_LABEL } from './build-step-sweep.js';
 import { BuildCache } from './build-cache.js';
 import { cacheFromMatch, withCreated } from './cache-from.js';
 import { type BuildState, chainIdsOfState, imageState, nextState, runtimeOf, scratchState, shortId, stateOf } from './build-state.js';
@@ -391,7 +392,7 @@ class Build {
             Env: [...(rt.Env ?? []), ...argEnv],
             User: rt.User ?? '',
             WorkingDir: rt.WorkingDir ?? '',
-            Labels: {},
+            Labels: { [BUILD_STEP_LABEL]: 'true' },
             HostConfig: { NetworkMode: plan.networkMode === 'default' ? (this.opts.networkMode ?? 'default') : plan.networkMode, ...(mounts.length > 0 ? { Mounts: mounts } : {}) },
           },
           this.print,

@@ -80,3 +80,5 @@ export type { VolumesApi, VolumeFilterKey } from './engine/volumes-api.js';
 export type { NetworksApi, NetworkFilterKey } from './engine/networks-api.js';
 export type { SystemApi, EventFilterKey, EventsQuery, PingResult as EnginePingResult } from './engine/system-api.js';
 export type { NativeStream } from './engine/native-stream.js';
+
+export { humanDuration } from './format/human-duration.js';

@@ -1,22 +1,5 @@
 /** The human forms docker prints: "5 seconds ago", "1.23MB", "0.0.0.0:8080->80/tcp". */
-
-/** go-units HumanDuration. */
-export function humanDuration(exact: number): string {
-  const seconds = Math.floor(exact);
-  if (seconds < 1) return 'Less than a second';
-  if (seconds === 1) return '1 second';
-  if (seconds < 60) return `${Math.floor(seconds)} seconds`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes === 1) return 'About a minute';
-  if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.round(seconds / 3600);
-  if (hours === 1) return 'About an hour';
-  if (hours < 48) return `${hours} hours`;
-  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
-  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
-  return `${Math.floor(hours / 24 / 365)} years`;
-}
+import { humanDuration } from '@berth/sdk';
 
 export function timeAgo(unixSeconds: number, now = Date.now()): string {
   return `${humanDuration(Math.max(0, now / 1000 - unixSeconds))} ago`;

@@ -1,6 +1,5 @@
-import type { ContainerInspect, ContainerSummary } from '@berth/sdk';
+import { humanDuration, type ContainerInspect, type ContainerSummary } from '@berth/sdk';
 import type { ContainerRecord } from './container-record.js';
-import { humanDuration } from './human-duration.js';
 import { healthSuffix } from './health/health-state.js';
 import { toMountPoint } from '../volumes/mount-point.js';
 
@@ -18,12 +17,12 @@ export function statusText(record: ContainerRecord, now = Date.now()): string {
   const { state } = record;
   switch (state.status) {
     case 'created': return 'Created';
-    case 'running': return `Up ${humanDuration(now - Date.parse(state.startedAt))}${record.health ? healthSuffix(record.health.Status) : ''}`;
-    case 'paused': return `Up ${humanDuration(now - Date.parse(state.startedAt))} (Paused)`;
-    case 'restarting': return `Restarting (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt))} ago`;
+    case 'running': return `Up ${humanDuration((now - Date.parse(state.startedAt)) / 1000)}${record.health ? healthSuffix(record.health.Status) : ''}`;
+    case 'paused': return `Up ${humanDuration((now - Date.parse(state.startedAt)) / 1000)} (Paused)`;
+    case 'restarting': return `Restarting (${state.exitCode}) ${humanDuration((now - Date.parse(state.finishedAt)) / 1000)} ago`;
     case 'removing': return 'Removal In Progress';
     case 'dead': return 'Dead';
-    case 'exited': return `Exited (${state.exitCode}) ${humanDuration(now - Date.parse(state.finishedAt))} ago`;
+    case 'exited': return `Exited (${state.exitCode}) ${humanDuration((now - Date.parse(state.finishedAt)) / 1000)} ago`;
   }
 }
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(runc conmon containernetworking-plugins iptables aardvark-dns busybox-static tini skopeo postgresql openssl curl docker-registry chromium)
+DEBIAN_PACKAGES=(runc conmon containernetworking-plugins iptables aardvark-dns busybox-static tini skopeo postgresql openssl curl docker-registry chromium firefox-esr)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

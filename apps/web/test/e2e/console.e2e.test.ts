@@ -1,20 +1,18 @@
 // The console end to end, in headless Chromium: two real berthd hosts, the real console server,
 // the built UI. First-run setup, adding a host, the merged live container list, logs, stats,
 // exec, a viewer's limits and the audit log, as a person would use them.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, importBusybox, TestDaemon } from '../../../../packages/engine/test/support/berthd.js';
-import { startConsole, type RunningConsole } from '../../src/console-app.js';
+import type { TestDaemon } from '../../../../packages/engine/test/support/berthd.js';
+import type { RunningConsole } from '../../src/console-app.js';
 import { launchChromium, runBrowserTests } from './support/chromium.js';
-import { nav, setupAdmin, shot, SHOTS } from './support/pages.js';
-import { buildUi } from './support/ui-build.js';
+import { nav, setupAdmin, shot } from './support/pages.js';
+import { startTwoHosts, type TwoHosts } from './support/two-hosts.js';
 
 const PASSWORD = 'correct horse battery';
 
-let d1: TestDaemon;
+let hosts: TwoHosts<Browser> | undefined;
 let d2: TestDaemon;
 let app: RunningConsole;
 let work: string;
@@ -29,37 +27,15 @@ const row = (p: Page, id: string) => p.locator(`.vtable-row[data-key$=":${id}"]`
 
 describe.skipIf(!runBrowserTests)('berth console in Chromium', () => {
   beforeAll(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'berth-console-e2e-'));
-    const uiDir = path.join(work, 'ui-dist');
-    const [daemons, launched] = await Promise.all([
-      Promise.all([TestDaemon.start(), TestDaemon.start()]),
-      launchChromium(),
-      buildUi(uiDir),
-      mkdir(SHOTS, { recursive: true }),
-    ]);
-    [d1, d2] = daemons;
-    browser = launched;
-    await Promise.all([importBusybox(d1), importBusybox(d2)]);
-    const [t, c] = await Promise.all([
-      docker(d1, ['run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'while true; do sleep 1; done']),
-      docker(d2, ['create', '--name', 'counter', '--stop-timeout', '1', 'busybox', 'sh', '-c', 'i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.2; done']),
-    ]);
-    tickerId = t.stdout.trim();
-    counterId = c.stdout.trim();
-    expect(tickerId).toMatch(/^[0-9a-f]{64}$/);
-    expect(counterId).toMatch(/^[0-9a-f]{64}$/);
-    app = await startConsole({ host: '127.0.0.1', port: 0, dataDir: work, databaseUrl: `file:${path.join(work, 'console.db')}`, engines: [d1.host], uiDir, probeIntervalMs: 500 }, { logger: false });
+    hosts = await startTwoHosts('console', { launch: launchChromium, close: (b) => b.close() });
+    ({ d2, work, browser, tickerId, counterId } = hosts);
+    app = await hosts.startConsole([hosts.d1.host]);
     adminCtx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
     page = await adminCtx.newPage();
     page.setDefaultTimeout(15_000);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await Promise.all([d1?.destroy(), d2?.destroy()]);
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => hosts?.destroy());
 
   it('creates the first admin on the setup page with the one-time token', async () => {
     await setupAdmin(page, app.url, app.setupToken!, 'ada', PASSWORD, 'setup');

@@ -256,6 +256,14 @@ export function runMetadataSuite(name: string, open: () => Promise<RegistryMetad
       expect(await md.deleteManifest('app', digestOf('untagged'), { unreferencedBefore: later })).toBe(true);
     });
 
+    it('refuses a manifest whose blob was forgotten here since the API saw it, even when another repository linked it again', async () => {
+      const [digest] = await linkBlobs(md, 'app', 'relinked');
+      await md.forgetBlob(digest!, { unreferencedBefore: new Date(Date.now() + 3_600_000), deleteBytes: async () => {} });
+      await md.linkBlob('other', { digest: digest!, size: 8 });
+      await expect(md.putManifest('app', manifestOf('stale', { blobs: [digest!] }), 'v2')).rejects.toMatchObject({ ociCode: 'MANIFEST_BLOB_UNKNOWN' });
+      expect(await md.manifest('app', 'v2')).toBeNull();
+    });
+
     it('never lets a manifest reference a blob being forgotten, and makes a link wait for it', async () => {
       const later = new Date(Date.now() + 3_600_000);
       const [digest] = await linkBlobs(md, 'app', 'layer');

@@ -367,6 +367,12 @@ async function putManifestRow(tx: Tx, repoId: number, m: ManifestRecord, now: Da
     },
     select: { id: true },
   });
+  // The API saw every blob linked here, but the collector may have forgotten one since (and another
+  // repository linked it again): the links are checked again now that the references hold the blobs.
+  const blobs = unique(m.blobs);
+  if (blobs.length > 0 && (await tx.blobLink.count({ where: { repoId, digest: { in: blobs } } })) !== blobs.length) {
+    throw notFound(`manifest ${m.digest} references a blob no longer in the repository; push its blobs again`, 'MANIFEST_BLOB_UNKNOWN');
+  }
   return row.id;
 }
 

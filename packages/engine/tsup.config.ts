@@ -1,8 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The layer unpack worker is its own entry: UnpackPool starts it from dist/unpack-worker.js.
-  entry: { index: 'src/index.ts', berthd: 'src/berthd.ts', 'unpack-worker': 'src/snapshots/unpack-worker.ts' },
+  // The layer unpack and gzip workers are their own entries: UnpackPool and GzipPool start them from dist/.
+  entry: {
+    index: 'src/index.ts',
+    berthd: 'src/berthd.ts',
+    'unpack-worker': 'src/snapshots/unpack-worker.ts',
+    'gzip-worker': 'src/snapshots/gzip-worker.ts',
+  },
   format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

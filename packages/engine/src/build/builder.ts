@@ -10,6 +10,7 @@ import type { Descriptor } from '../images/oci-documents.js';
 import { familiarString, parseRepoTag } from '../images/reference.js';
 import type { AuthConfig } from '../images/registry-access.js';
 import { resolveUser } from '../runtime/user.js';
+import { type KnownDigests, NO_DIGESTS } from '../snapshots/content-digests.js';
 import { at } from '../snapshots/fd-path.js';
 import { locateInRoot } from '../snapshots/path-in-root.js';
 import { openRootfsView, removeRootfs } from '../snapshots/rootfs.js';
@@ -48,6 +49,8 @@ export interface BuildOptions {
   networkMode?: string;
   /** `--cache-from`: local images whose steps may be reused as the cache. */
   cacheFrom?: string[];
+  /** Content digests of the context's files, taken as it was unpacked, so COPY's cache keys need not read them again. */
+  contextDigests?: KnownDigests;
 }
 
 export interface BuilderImages {
@@ -370,7 +373,7 @@ class Build {
     const argEnv = [...args].filter(([k]) => !envNames.has(k)).map(([k, v]) => `${k}=${v}`);
     let createdBy = plan.createdBy;
     if (argEnv.length > 0) createdBy = `|${argEnv.length} ${argEnv.join(' ')} ${createdBy}`;
-    const inputs = plan.options === '' ? '' : `${plan.options}${await contextBindDigests(this.contextDir, plan.mounts)}`;
+    const inputs = plan.options === '' ? '' : `${plan.options}${await contextBindDigests(this.contextDir, plan.mounts, this.opts.contextDigests)}`;
     return this.cached(state, createdBy, inputs, async () => {
       await this.ensureImage(state);
       const ports = this.deps.containers;
@@ -477,6 +480,7 @@ class Build {
       signal: this.signal,
       createdTime: this.epoch ?? new Date(0),
       epoch: this.epoch,
+      digests: this.opts.contextDigests ?? NO_DIGESTS,
       openSource: (from) => this.openSource(from),
       cached: (state, createdBy, inputs, make) => this.cached(state, createdBy, inputs, make),
       change: (state, fn) => this.change(state, fn),

@@ -4,6 +4,7 @@ import { type FileHandle, chmod, mkdtemp, open, rm, utimes, writeFile } from 'no
 import path from 'node:path';
 import { EngineError } from '../errors.js';
 import { resolveUser } from '../runtime/user.js';
+import type { KnownDigests } from '../snapshots/content-digests.js';
 import { at } from '../snapshots/fd-path.js';
 import { checkAddUrl, downloadUrl, isUrlSource, parseChecksum, urlFileName } from './add-url.js';
 import { type BuildState, nextState, runtimeOf } from './build-state.js';
@@ -22,6 +23,8 @@ export interface CopyHost {
   createdTime: Date;
   /** SOURCE_DATE_EPOCH, for the step's created time. */
   epoch: Date | undefined;
+  /** Content digests of files already hashed (the context's, as it was unpacked). */
+  digests: KnownDigests;
   openSource(from: string | undefined): Promise<{ root: FileHandle; release(): Promise<void> }>;
   cached(state: BuildState, createdBy: string, inputs: string, make: () => Promise<BuildState>): Promise<BuildState>;
   change(state: BuildState, fn: (root: FileHandle) => Promise<void>): Promise<StepLayer>;
@@ -85,7 +88,7 @@ export async function copyInstruction(host: CopyHost, state: BuildState, ins: In
       requests.push({ root: genRoot, sources: generated.names, dest, missing: (s) => `${ins.cmd} failed: ${s} was not made`, ...mode });
     }
     const hash = createHash('sha256');
-    if (source) hash.update(await copyDigest(requests[0]!, destIsDir));
+    if (source) hash.update(await copyDigest(requests[0]!, destIsDir, host.digests));
     const lazy = generated !== null && generated.keys.some((k) => k !== '');
     if (generated && !lazy) hash.update(await copyDigest(requests.at(-1)!, destIsDir));
     if (generated && lazy) hash.update(generated.keys.join('\0'));

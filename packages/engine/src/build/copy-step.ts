@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { EngineError, isEngineError } from '../errors.js';
+import { type KnownDigests, NO_DIGESTS } from '../snapshots/content-digests.js';
 import { type ExtractIntoOptions, extractInto } from '../snapshots/extract-into.js';
 import { at } from '../snapshots/fd-path.js';
 import { locateInRoot } from '../snapshots/path-in-root.js';
@@ -45,9 +46,10 @@ export interface LayerBase {
 
 /**
  * A hash of what a COPY would copy (names, contents, modes, owners), for the build cache; throws NOT_FOUND naming
- * a source that does not exist.
+ * a source that does not exist. File contents count by their digests: those `known` has (taken while the context
+ * was unpacked) are not read again.
  */
-export async function copyDigest(req: CopyRequest, destIsDir: boolean): Promise<string> {
+export async function copyDigest(req: CopyRequest, destIsDir: boolean, known: KnownDigests = NO_DIGESTS): Promise<string> {
   const hash = createHash('sha256');
   const items = await resolveSources(req, destIsDir);
   try {
@@ -55,7 +57,7 @@ export async function copyDigest(req: CopyRequest, destIsDir: boolean): Promise<
       hash.update(`\0${item.archiveName}\0`);
       // Every time archived as 0: the hash covers names, modes, owners, link targets and contents, not times (as
       // Docker's TarSum v1), so a context sent again, or a directory touched by .dockerignore, still hits the cache.
-      for await (const chunk of packEntry(await dupHandle(item.dir), item.name, item.archiveName, { clampMtime: new Date(0) })) hash.update(chunk as Buffer);
+      for await (const chunk of packEntry(await dupHandle(item.dir), item.name, item.archiveName, { clampMtime: new Date(0), summary: known })) hash.update(chunk as Buffer);
     }
   } finally {
     await Promise.all(items.map((i) => i.dir.close()));

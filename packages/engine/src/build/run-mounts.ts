@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Mount } from '@berth/sdk';
 import { EngineError } from '../errors.js';
 import { sha256 } from '../images/oci-documents.js';
+import type { KnownDigests } from '../snapshots/content-digests.js';
 import { prepareRootfs, removeRootfs } from '../snapshots/rootfs.js';
 import { copyDigest } from './copy-step.js';
 import type { RunMount } from './run-mount-parse.js';
@@ -146,13 +147,13 @@ export async function writeScriptDir(scratchDir: string, script: { name: string;
 }
 
 /** Hashes of what bind mounts from the context show, so a changed file is a cache miss as for COPY. */
-export async function contextBindDigests(contextDir: string, mounts: RunMount[]): Promise<string> {
+export async function contextBindDigests(contextDir: string, mounts: RunMount[], known?: KnownDigests): Promise<string> {
   let out = '';
   for (const m of mounts) {
     if (m.type !== 'bind' || m.from !== undefined) continue;
     const root = await open(contextDir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
     try {
-      out += `\0${await copyDigest({ root, sources: [m.source], dest: '/', missing: (s) => `RUN --mount=type=bind: source ${s} not found in the build context` }, true)}`;
+      out += `\0${await copyDigest({ root, sources: [m.source], dest: '/', missing: (s) => `RUN --mount=type=bind: source ${s} not found in the build context` }, true, known)}`;
     } finally {
       await root.close();
     }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Transform, type TransformCallback } from 'node:stream';
 import { promisify } from 'node:util';
-import { deflateRaw, gzip } from 'node:zlib';
+import { deflateRaw, deflateRawSync, gzip, gzipSync } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
 const deflateRawAsync = promisify(deflateRaw);
@@ -18,6 +18,19 @@ export interface ParallelGzipOptions {
   blockSize?: number;
   /** Members compressed at once (on libuv's thread pool, 4 threads by default). */
   parallel?: number;
+  /** zlib's memLevel (1-9, default 8): 9 finds matches a little faster at level 1. */
+  memLevel?: number;
+  /**
+   * Compresses one block into one member (`gzipMember`'s contract) somewhere else, e.g. in a worker thread; by
+   * default on libuv's thread pool, which the file reads of whatever feeds this stream share.
+   */
+  compress?: (block: Buffer, opts: MemberOptions) => Promise<Buffer>;
+}
+
+/** How one block is compressed into a gzip member. */
+export interface MemberOptions {
+  level: number;
+  memLevel?: number;
 }
 
 /**
@@ -36,6 +49,8 @@ export class ParallelGzip extends Transform {
   private readonly level: number;
   private readonly blockSize: number;
   private readonly parallel: number;
+  private readonly memLevel: number | undefined;
+  private readonly compressBlock: (block: Buffer, opts: MemberOptions) => Promise<Buffer>;
   private block: Buffer[] = [];
   private blockBytes = 0;
   private readonly queue: Promise<Buffer>[] = [];
@@ -45,18 +60,31 @@ export class ParallelGzip extends Transform {
     this.level = opts.level;
     this.blockSize = opts.blockSize ?? 1024 * 1024;
     this.parallel = Math.max(1, opts.parallel ?? Math.min(4, availableParallelism()));
+    this.memLevel = opts.memLevel;
+    this.compressBlock = opts.compress ?? gzipMemberAsync;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.block.push(chunk);
-    this.blockBytes += chunk.length;
-    if (this.blockBytes < this.blockSize) return callback();
-    this.startBlock();
-    if (this.queue.length < this.parallel) return callback();
-    this.queue.shift()!.then((member) => {
-      this.push(member);
-      callback();
-    }, callback);
+    this.addChunk(chunk).then(() => callback(), callback);
+  }
+
+  /**
+   * Adds `chunk` to the blocks, cutting them at exact multiples of the block size whatever the sizes of the
+   * chunks written (the same input always gives the same members); waits while `parallel` blocks are in flight.
+   */
+  private async addChunk(chunk: Buffer): Promise<void> {
+    let rest = chunk;
+    while (this.blockBytes + rest.length >= this.blockSize) {
+      const cut = this.blockSize - this.blockBytes;
+      this.block.push(rest.subarray(0, cut));
+      this.blockBytes += cut;
+      rest = rest.subarray(cut);
+      this.startBlock();
+      if (this.queue.length >= this.parallel) this.push(await this.queue.shift()!);
+    }
+    if (rest.length === 0) return;
+    this.block.push(rest);
+    this.blockBytes += rest.length;
   }
 
   override _flush(callback: TransformCallback): void {
@@ -70,23 +98,39 @@ export class ParallelGzip extends Transform {
     const data = Buffer.concat(this.block, this.blockBytes);
     this.block = [];
     this.blockBytes = 0;
-    const member = this.compress(data);
+    const member = this.compressBlock(data, { level: this.level, ...(this.memLevel === undefined ? {} : { memLevel: this.memLevel }) });
     member.catch(() => undefined); // awaited in order later; never an unhandled rejection
     this.queue.push(member);
   }
-
-  private async compress(data: Buffer): Promise<Buffer> {
-    const store = this.level !== 0 && (await incompressible(data));
-    // Room for the whole member in one output chunk: zlib's default of 16 KiB is a thread-pool round trip per 16 KiB.
-    return gzipAsync(data, { level: store ? 0 : this.level, chunkSize: data.length + (data.length >> 8) + 1024 });
-  }
 }
 
-/** True when a sample across `data` saves less than MIN_SAVING at level 1 (blocks too small to sample are compressed). */
-async function incompressible(data: Buffer): Promise<boolean> {
-  if (data.length < PROBE_SLICES * PROBE_SLICE_BYTES * 2) return false;
+/** zlib options of a block's member: stored when `store`; room for the whole member in one output chunk (zlib's default of 16 KiB is a thread-pool round trip per 16 KiB). */
+function memberOptions(data: Buffer, opts: MemberOptions, store: boolean): { level: number; chunkSize: number; memLevel?: number } {
+  return { level: store ? 0 : opts.level, chunkSize: data.length + (data.length >> 8) + 1024, ...(opts.memLevel === undefined ? {} : { memLevel: opts.memLevel }) };
+}
+
+/** One block as one gzip member, on libuv's thread pool; blocks that do not compress are stored. */
+async function gzipMemberAsync(data: Buffer, opts: MemberOptions): Promise<Buffer> {
+  const sample = opts.level === 0 ? null : sampleOf(data);
+  const store = sample !== null && !saves(sample, await deflateRawAsync(sample, { level: 1 }));
+  return gzipAsync(data, memberOptions(data, opts, store));
+}
+
+/** {@link gzipMemberAsync} in the calling thread (a worker's): the same member for the same block. */
+export function gzipMember(data: Buffer, opts: MemberOptions): Buffer {
+  const sample = opts.level === 0 ? null : sampleOf(data);
+  const store = sample !== null && !saves(sample, deflateRawSync(sample, { level: 1 }));
+  return gzipSync(data, memberOptions(data, opts, store));
+}
+
+/** Slices taken across `data` to tell whether it compresses, or null when it is too small to sample (it is compressed). */
+function sampleOf(data: Buffer): Buffer | null {
+  if (data.length < PROBE_SLICES * PROBE_SLICE_BYTES * 2) return null;
   const step = Math.floor(data.length / PROBE_SLICES);
-  const sample = Buffer.concat(Array.from({ length: PROBE_SLICES }, (_, i) => data.subarray(i * step, i * step + PROBE_SLICE_BYTES)));
-  const packed = await deflateRawAsync(sample, { level: 1 });
-  return packed.length > sample.length * (1 - MIN_SAVING);
+  return Buffer.concat(Array.from({ length: PROBE_SLICES }, (_, i) => data.subarray(i * step, i * step + PROBE_SLICE_BYTES)));
+}
+
+/** True when the sample compressed at level 1 saves at least MIN_SAVING. */
+function saves(sample: Buffer, packed: Buffer): boolean {
+  return packed.length <= sample.length * (1 - MIN_SAVING);
 }

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { EngineError } from '../errors.js';
+import type { ContentDigests } from './content-digests.js';
 import { entryComponents, entryError, whiteoutMarker } from './entry-name.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './extract-limits.js';
 import { LayerStream } from './layer-stream.js';
@@ -44,16 +45,25 @@ export async function extractLayer(source: Readable, dest: string, limits: Parti
   return { diffId: layer.diffId(), size: tree.bytes, compressed: layer.compressed };
 }
 
-/** {@link extractLayer} for a tree that is not a layer (a build context): the same rules, no diff ID computed. */
-export async function extractTree(source: Readable, dest: string, limits: Partial<ExtractLimits> = {}): Promise<{ size: number }> {
-  const { tree } = await extractFresh(source, dest, limits, false);
+/**
+ * {@link extractLayer} for a tree that is not a layer (a build context): the same rules, no diff ID computed.
+ * With `digests`, the content digest of each regular file is recorded there as it is written.
+ */
+export async function extractTree(source: Readable, dest: string, limits: Partial<ExtractLimits> = {}, digests?: ContentDigests): Promise<{ size: number }> {
+  const { tree } = await extractFresh(source, dest, limits, false, digests);
   return { size: tree.bytes };
 }
 
-async function extractFresh(source: Readable, dest: string, limits: Partial<ExtractLimits>, digest: boolean): Promise<{ layer: LayerStream; tree: LayerTree }> {
+async function extractFresh(
+  source: Readable,
+  dest: string,
+  limits: Partial<ExtractLimits>,
+  digest: boolean,
+  digests?: ContentDigests,
+): Promise<{ layer: LayerStream; tree: LayerTree }> {
   const root = path.resolve(dest);
   await assertFreshDir(root);
-  const tree = new LayerTree(root);
+  const tree = new LayerTree(root, digests);
   return { layer: await unpackTar(source, tree, limits, { digest }), tree };
 }
 

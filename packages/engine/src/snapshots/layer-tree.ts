@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
+import { type Stats, constants } from 'node:fs';
 import { type FileHandle, chmod, link, lchown, lstat, lutimes, mkdir, open, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { type ContentDigests, digesting } from './content-digests.js';
 import { entryError } from './entry-name.js';
 import { writeOverlayMarks, type OverlayMark } from './overlay-marks.js';
 
@@ -35,7 +36,11 @@ export class LayerTree {
   private readonly whiteouts = new Map<string, string[]>();
   private readonly opaques = new Map<string, string[]>();
 
-  constructor(readonly root: string) {}
+  /** With `digests`, the content digest of every regular file written is recorded there. */
+  constructor(
+    readonly root: string,
+    private readonly digests?: ContentDigests,
+  ) {}
 
   /** Checks that every parent of `parts` is a real directory in the root, creating missing ones (0755) when asked. */
   async parents(parts: string[], label: string, create = true): Promise<void> {
@@ -58,7 +63,11 @@ export class LayerTree {
   /** Writes a regular file from its content, exclusively and without following links; returns its size. */
   async file(parts: string[], label: string, meta: EntryMeta, content: AsyncIterable<Buffer>): Promise<number> {
     await this.replace(parts, label, false);
-    const size = await fillFile(await open(this.abs(parts), CREATE_FILE, 0o600), content, meta);
+    const abs = this.abs(parts);
+    let digest: string | undefined;
+    const body = this.digests ? digesting(content, (d) => (digest = d)) : content;
+    const size = await fillFile(await open(abs, CREATE_FILE, 0o600), body, meta);
+    if (this.digests && digest !== undefined) this.digests.record(await lstat(abs), digest);
     this.bytes += size;
     return size;
   }
@@ -98,6 +107,9 @@ export class LayerTree {
     }
     await this.replace(parts, label, false);
     await link(this.abs(target), this.abs(parts));
+    // A new link moves the file's ctime: its digest is recorded again against the new stat.
+    const digest = this.digests?.known(info as Stats);
+    if (digest !== undefined) this.digests!.record(await lstat(this.abs(target)), digest);
   }
 
   /** Creates a device node or fifo with the `mknod` command (Node has no mknod). */

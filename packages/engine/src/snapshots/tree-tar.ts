@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { EngineError } from '../errors.js';
 import { deviceMajor, deviceMinor } from '../system/device-number.js';
+import { type KnownDigests, digesting } from './content-digests.js';
 import { DEFAULT_EXTRACT_LIMITS } from './extract-limits.js';
 import { OPEN_DIRECTORY, at } from './fd-path.js';
 
@@ -54,6 +55,11 @@ export interface PackOptions {
   clampMtime?: Date;
   /** Called with the size of each regular file archived with its content (not hard links to one already archived). */
   onFile?: (size: number) => void;
+  /**
+   * A summary of the tree rather than an archive to unpack (a cache key): each regular file's content is
+   * archived as the text of its `sha256:` digest, taken from `summary` when it knows the file, else read.
+   */
+  summary?: KnownDigests;
 }
 
 /**
@@ -144,12 +150,15 @@ class TreeWalk {
       if (!info.isFile()) return;
       await this.room();
       const entry = this.clamped({ ...header(archiveName, info, 'file'), size: info.size });
-      if (info.size > CHUNK) await pipeline(Readable.from(contents(handle, info.size)), this.pack.entry(entry));
+      if (this.opts.summary) {
+        const digest = Buffer.from(this.opts.summary.known(info) ?? (await digestOf(handle, info.size)));
+        await this.put({ ...entry, size: digest.length }, digest);
+      } else if (info.size > CHUNK) await pipeline(Readable.from(contents(handle, info.size)), this.pack.entry(entry));
       else {
         // A small file in one buffer: a stream per file costs more than reading it.
         const parts: Buffer[] = [];
         for await (const part of contents(handle, info.size)) parts.push(part);
-        await new Promise<void>((resolve, reject) => this.pack.entry(entry, Buffer.concat(parts, info.size), (err) => (err ? reject(err) : resolve())));
+        await this.put(entry, Buffer.concat(parts, info.size));
       }
       this.opts.onFile?.(info.size);
       if (info.nlink > 1) this.links.set(inode(info), archiveName);
@@ -161,8 +170,12 @@ class TreeWalk {
   /** An OCI whiteout marker: an empty regular file. */
   private async marker(name: string, info: Stats): Promise<void> {
     await this.room();
-    const entry = this.clamped({ ...header(name, info, 'file'), mode: 0o100644, size: 0 });
-    await new Promise<void>((resolve, reject) => this.pack.entry(entry, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+    await this.put(this.clamped({ ...header(name, info, 'file'), mode: 0o100644, size: 0 }), Buffer.alloc(0));
+  }
+
+  /** Adds an entry with its whole content in one buffer. */
+  private put(entry: Header, body: Buffer): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.pack.entry(entry, body, (err) => (err ? reject(err) : resolve())));
   }
 
   /** Adds an entry without content, once the reader has room for it. */
@@ -226,6 +239,13 @@ async function* contents(handle: FileHandle, size: number): AsyncGenerator<Buffe
     left -= bytesRead;
     yield buffer.subarray(0, bytesRead);
   }
+}
+
+/** The `sha256:` digest of `size` bytes of the file. */
+async function digestOf(handle: FileHandle, size: number): Promise<string> {
+  let digest = '';
+  for await (const part of digesting(contents(handle, size), (d) => (digest = d))) void part;
+  return digest;
 }
 
 /** `op`'s result, or null when the entry changed or vanished under the walk. */

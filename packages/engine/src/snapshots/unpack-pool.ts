@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors.js';
 import type { ExtractLimits, ExtractResult } from './extract.js';
 import { type FromWorker, type ToWorker, fromWire } from './unpack-protocol.js';
+import { type PoolWorker as Slot, pickWorker, spawnWorker } from './worker-slots.js';
 
 /** The source is sent on in blocks of this size (each a fresh buffer, transferred to the worker without a copy). */
 const BLOCK_BYTES = 1024 * 1024;
@@ -18,10 +18,15 @@ export interface WorkerEntry {
 }
 
 export function defaultWorkerEntry(): WorkerEntry {
-  const built = new URL('./unpack-worker.js', import.meta.url);
+  return workerEntry('unpack-worker');
+}
+
+/** The worker module `name` of this folder (its own entry in tsup.config.ts). */
+export function workerEntry(name: string): WorkerEntry {
+  const built = new URL(`./${name}.js`, import.meta.url);
   if (existsSync(built)) return { url: built, execArgv: [] };
   const hooks = new URL('../../test/support/ts-hooks.mjs', import.meta.url);
-  return { url: new URL('./unpack-worker.ts', import.meta.url), execArgv: ['--import', hooks.href] };
+  return { url: new URL(`./${name}.ts`, import.meta.url), execArgv: ['--import', hooks.href] };
 }
 
 type Outcome = Extract<FromWorker, { op: 'done' | 'failed' }> | { op: 'crashed'; error: Error };
@@ -33,10 +38,7 @@ interface Job {
   settle(outcome: Outcome): void;
 }
 
-interface PoolWorker {
-  worker: Worker;
-  jobs: Map<number, Job>;
-}
+type PoolWorker = Slot<Job>;
 
 /**
  * Unpacks layers (`extractLayer`, the same code and rules) in worker threads, so gunzip, the diff-ID hash, tar
@@ -151,16 +153,12 @@ export class UnpackPool {
 
   /** The least busy worker, starting another while there are fewer than `size` and all are busy. */
   private pick(): PoolWorker {
-    const idle = this.workers.reduce<PoolWorker | null>((best, w) => (best === null || w.jobs.size < best.jobs.size ? w : best), null);
-    if (idle && (idle.jobs.size === 0 || this.workers.length >= this.size)) return idle;
-    return this.start();
+    return pickWorker(this.workers, this.size, () => this.start());
   }
 
   private start(): PoolWorker {
-    const worker = new Worker(this.entry.url, { execArgv: this.entry.execArgv });
-    worker.unref();
-    const entry: PoolWorker = { worker, jobs: new Map() };
-    this.workers.push(entry);
+    const entry = spawnWorker<Job>(this.entry, this.workers);
+    const { worker } = entry;
     worker.on('message', (message: FromWorker) => {
       const job = entry.jobs.get(message.job);
       if (!job) return;
@@ -192,7 +190,7 @@ export class UnpackPool {
 }
 
 /** The block's memory as a transferable ArrayBuffer (copied only if the block is a slice of a larger one). */
-function ownBuffer(block: Buffer): ArrayBuffer {
+export function ownBuffer(block: Buffer): ArrayBuffer {
   const whole = block.byteOffset === 0 && block.byteLength === block.buffer.byteLength && block.buffer instanceof ArrayBuffer;
   return whole ? (block.buffer as ArrayBuffer) : (new Uint8Array(block).buffer as ArrayBuffer);
 }

@@ -8,6 +8,7 @@ import { runNetworkMode } from '../../build/run-mount-parse.js';
 import { pruneRunMountCaches } from '../../build/run-mounts.js';
 import { EngineError } from '../../errors.js';
 import { type AuthConfig, decodeRegistryAuth } from '../../images/registry-access.js';
+import { ContentDigests } from '../../snapshots/content-digests.js';
 import { extractTree } from '../../snapshots/extract.js';
 import { errorStatus, openJsonStream, sendJson } from '../http.js';
 import type { RouteContext, Router } from '../router.js';
@@ -57,6 +58,8 @@ function cacheFromOf(ctx: RouteContext): string[] {
 async function build(ctx: RouteContext, deps: BuilderDeps, logger: Logger): Promise<void> {
   const { query } = ctx;
   if (query.string('remote')) throw new EngineError('NOT_IMPLEMENTED', 'building from a remote context is not supported; send the context as a tar');
+  // Each file's content digest is taken as the context is unpacked, so COPY's cache keys need not read it again.
+  const contextDigests = new ContentDigests();
   const opts: BuildOptions = {
     dockerfile: query.string('dockerfile') || 'Dockerfile',
     tags: query.all('t').filter(Boolean),
@@ -71,6 +74,7 @@ async function build(ctx: RouteContext, deps: BuilderDeps, logger: Logger): Prom
     registryAuths: registryConfig(ctx.req.headers['x-registry-config']),
     networkMode: runNetworkMode(query.string('networkmode') || 'default', 'docker build --network'),
     cacheFrom: cacheFromOf(ctx),
+    contextDigests,
   };
   checkBuildPlatform(query.string('platform') ?? '');
   const contextDir = await mkdtemp(path.join(deps.scratchDir, 'context-'));
@@ -80,7 +84,7 @@ async function build(ctx: RouteContext, deps: BuilderDeps, logger: Logger): Prom
   try {
     await chmod(contextDir, 0o755);
     await mkdir(path.join(contextDir, 'ctx'), { mode: 0o755 });
-    await extractTree(ctx.req, path.join(contextDir, 'ctx'));
+    await extractTree(ctx.req, path.join(contextDir, 'ctx'), {}, contextDigests);
     await runBuild(deps, path.join(contextDir, 'ctx'), opts, (text) => stream.write({ stream: text }), (id) => stream.write({ aux: { ID: id } }), abort.signal);
   } catch (err) {
     // A build's own failures (a RUN that failed, a bad Dockerfile) are the user's to read; anything else is logged.

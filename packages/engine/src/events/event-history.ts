@@ -52,20 +52,32 @@ export class EventHistory {
   static async open(opts: HistoryOptions): Promise<EventHistory> {
     await fs.mkdir(opts.dir, { recursive: true, mode: 0o700 });
     const names = (await fs.readdir(opts.dir)).filter((n) => SEGMENT.test(n)).sort();
+    // Cursors are consecutive: a segment's count is the next one's first cursor minus its own, so of
+    // every segment but the newest only the first event is read. The newest is read whole, for its
+    // count and the last cursor (a crash may have torn its last line, or left it empty).
     const segments: Segment[] = [];
-    let last = 0;
     for (const name of names) {
       const file = path.join(opts.dir, name);
-      // Only the first and last good lines are parsed; the rest are counted.
-      const lines = (await fs.readFile(file, 'utf8')).split('\n').filter((l) => l !== '');
-      const head = firstGood(lines);
-      const tail = firstGood([...lines].reverse());
-      if (!head || !tail) {
+      const head = firstGood((await readHead(file)).split('\n'));
+      if (!head) {
         await fs.rm(file, { force: true });
         continue;
       }
-      segments.push({ file, first: head.cursor, firstNano: head.message.timeNano, count: lines.length });
-      last = Math.max(last, tail.cursor);
+      const previous = segments.at(-1);
+      if (previous) previous.count = head.cursor - previous.first;
+      segments.push({ file, first: head.cursor, firstNano: head.message.timeNano, count: 0 });
+    }
+    let last = 0;
+    for (let newest = segments.at(-1); newest; newest = segments.at(-1)) {
+      const lines = (await fs.readFile(newest.file, 'utf8')).split('\n').filter((l) => l !== '');
+      const tail = firstGood([...lines].reverse());
+      if (tail) {
+        newest.count = lines.length;
+        last = tail.cursor;
+        break;
+      }
+      await fs.rm(newest.file, { force: true });
+      segments.pop();
     }
     return new EventHistory(opts.dir, segments, opts.keep ?? 100_000, opts.segmentSize ?? 10_000, opts.flushMs ?? 25, last);
   }
@@ -170,6 +182,18 @@ export class EventHistory {
       const oldest = this.segments.shift()!;
       await fs.rm(oldest.file, { force: true });
     }
+  }
+}
+
+/** The first 64 KiB of a segment: its first events, whole lines only. */
+async function readHead(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    return bytesRead < buffer.length ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -82,3 +82,4 @@ export type { SystemApi, EventFilterKey, EventsQuery, PingResult as EnginePingRe
 export type { NativeStream } from './engine/native-stream.js';
 
 export { humanDuration } from './format/human-duration.js';
+export { EarlyWriteback } from './files/early-writeback.js';

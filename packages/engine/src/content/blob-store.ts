@@ -94,7 +94,7 @@ export class BlobStore {
       if (expected.digest !== undefined && digest !== expected.digest) {
         throw new EngineError('INVALID_ARGUMENT', `blob digest ${digest} does not match the expected ${expected.digest}`);
       }
-      await file.sync();
+      await writer.sync();
       await file.close();
       closed = true;
       if (await this.has(digest)) {

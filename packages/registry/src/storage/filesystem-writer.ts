@@ -1,15 +1,18 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
+import { EarlyWriteback } from '@berth/sdk';
 import { RegistryError } from '../errors.js';
 import type { FileWriter } from './storage-driver.js';
 import { fsError } from './filesystem-io.js';
 
 /**
  * An append handle on one file: the descriptor is opened with O_APPEND (or O_TRUNC when not
- * appending), writes are queued one after another, `size` counts every byte in the file.
+ * appending), writes are queued one after another, `size` counts every byte in the file. The file
+ * is flushed to disk in the background as it grows, so that `commit`'s fsync has little left to write.
  */
 export class FilesystemWriter implements FileWriter {
   #size: number;
   #handle: FileHandle | null;
+  #writeback: EarlyWriteback;
   #queue: Promise<void> = Promise.resolve();
   #failure: RegistryError | null = null;
 
@@ -21,6 +24,7 @@ export class FilesystemWriter implements FileWriter {
   ) {
     this.#handle = handle;
     this.#size = size;
+    this.#writeback = new EarlyWriteback(handle);
   }
 
   /** Opens `file` (the host path of storage path `path`); its parent directory must exist. */
@@ -57,7 +61,7 @@ export class FilesystemWriter implements FileWriter {
     try {
       await this.#queue;
       if (this.#failure) throw this.#failure;
-      await handle.sync();
+      await this.#writeback.sync();
     } catch (err) {
       throw fsError(err, this.path);
     } finally {
@@ -70,6 +74,7 @@ export class FilesystemWriter implements FileWriter {
     if (!handle) return;
     this.#handle = null;
     await this.#queue;
+    await this.#writeback.settle().catch(() => undefined);
     await handle.close().catch(() => undefined);
   }
 
@@ -97,6 +102,7 @@ export class FilesystemWriter implements FileWriter {
         const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset, null);
         offset += bytesWritten;
         this.#size += bytesWritten;
+        this.#writeback.wrote(bytesWritten);
       }
     } catch (err) {
       this.#failure = fsError(err, this.path);

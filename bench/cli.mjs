@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `berth version` and `berth ps` against the Go docker CLI, both talking to the same berthd:
 // wall clock from spawn to exit, alternating the two clients run by run. Prints medians and the
-// berth/docker ratio (target: at most 1.5), and `node -e 0` in the same rotation: the start-up
-// of Node alone, which no Node program can go below.
-//   node bench/cli.mjs [--runs N] [--berthd packages/engine/dist/berthd.js] [--berth packages/cli/dist/berth.cjs]
+// berth/docker ratio (target: at most 1.5). berth is its launcher, which runs the CLI on Bun when
+// the optional @oven/bun-linux-x64 package is installed; the same rotation also runs it on Node
+// (BERTH_RUNTIME=node) and `node -e 0`, the start-up of Node alone, which no Node program can go below.
+//   node bench/cli.mjs [--runs N] [--berthd packages/engine/dist/berthd.js] [--berth packages/cli/bin/berth]
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ const opt = (name, fallback) => {
 };
 const runs = Number(opt('runs', '20'));
 const berthdBin = path.resolve(opt('berthd', path.join(repo, 'packages/engine/dist/berthd.js')));
-const berthBin = path.resolve(opt('berth', path.join(repo, 'packages/cli/dist/berth.cjs')));
+const berthBin = path.resolve(opt('berth', path.join(repo, 'packages/cli/bin/berth')));
 const dockerBin = opt('docker', '/usr/local/bin/docker');
 if (!existsSync(berthBin)) throw new Error(`${berthBin} is missing: build the CLI first (pnpm --filter @berth/cli build)`);
 
@@ -27,27 +28,28 @@ const workdir = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-cli-'));
 const daemon = await startBerthd(workdir, berthdBin);
 const env = { PATH: process.env.PATH, HOME: workdir, DOCKER_HOST: daemon.host, DOCKER_CONFIG: path.join(workdir, 'docker'), BERTH_CONFIG: path.join(workdir, 'berth') };
 const clients = {
-  berth: (args) => runTimed(process.execPath, [berthBin, ...args], { env, label: 'berth' }),
+  berth: (args) => runTimed(berthBin, args, { env, label: 'berth' }),
+  'on node': (args) => runTimed(berthBin, args, { env: { ...env, BERTH_RUNTIME: 'node' }, label: 'berth on node' }),
   docker: (args) => runTimed(dockerBin, args, { env, label: 'docker' }),
   node: () => runTimed(process.execPath, ['-e', '0'], { env, label: 'node -e 0' }),
 };
-const order = ['berth', 'docker', 'node'];
+const order = ['berth', 'docker', 'on node', 'node'];
 try {
   const rows = [];
   for (const [name, args] of [['version', ['version']], ['ps', ['ps', '-a']]]) {
-    const samples = { berth: [], docker: [], node: [] };
+    const samples = Object.fromEntries(order.map((c) => [c, []]));
     // Warm the page cache, and berth's code cache (written on its first run).
     for (const c of order) await clients[c](args);
     for (let i = 0; i < runs; i++) {
       for (const c of i % 2 ? [...order].reverse() : order) samples[c].push((await clients[c](args)).ms);
     }
-    const [b, d, n] = order.map((c) => summarize(samples[c]));
-    rows.push({ case: name, b, d, n, ratio: b.median / d.median });
+    const [b, d, bn, n] = order.map((c) => summarize(samples[c]));
+    rows.push({ case: name, b, d, bn, n, ratio: b.median / d.median });
   }
   const cell = (s) => `${s.median.toFixed(1)} (${s.p90.toFixed(1)})`.padEnd(16);
   console.log(`runs: ${runs} each, medians in ms (p90)`);
-  console.log('case       berth            docker           node -e 0        berth/docker');
-  for (const r of rows) console.log(`${r.case.padEnd(10)} ${cell(r.b)} ${cell(r.d)} ${cell(r.n)} ${r.ratio.toFixed(2)}`);
+  console.log('case       berth            docker           berth on node    node -e 0        berth/docker');
+  for (const r of rows) console.log(`${r.case.padEnd(10)} ${cell(r.b)} ${cell(r.d)} ${cell(r.bn)} ${cell(r.n)} ${r.ratio.toFixed(2)}`);
 } finally {
   await daemon.stop();
   rmSync(workdir, { recursive: true, force: true });

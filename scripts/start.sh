@@ -59,6 +59,7 @@ In another terminal:
 
   export DOCKER_HOST=unix://$SOCK
   docker run --rm busybox echo hi
+  packages/cli/bin/berth ps -a      # the berth CLI
 
 TXT
 status=0

@@ -62,7 +62,9 @@ export default defineConfig({
   banner: { js: '#!/usr/bin/env node' },
   esbuildPlugins: [sdkWithoutSideEffects, wsAsVendorBundle],
   // Bundle the SDK from its sources, so the CLI never depends on a stale packages/sdk/dist.
+  // import() becomes require(): a bundle runs as a vm.Script, which has no module loader to import with.
   esbuildOptions(options) {
     options.conditions = ['@berth/source'];
+    options.supported = { ...options.supported, 'dynamic-import': false };
   },
 });

@@ -12,6 +12,7 @@ import { BundleLoader } from './bundles/bundle-loader.js';
 import { codeCacheDir } from './bundles/code-cache-dir.js';
 import type { CommandModule } from './commands/command.js';
 import { CLI_VERSION } from './version-info.js';
+import { ProcessOutput } from './terminal/process-output.js';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'host', short: 'H', type: 'string', description: 'Engine socket to connect to (unix:///path or tcp://host:port)' },
@@ -28,6 +29,11 @@ function loadCommand(bundles: BundleLoader, entry: CommandEntry): CommandModule 
   return (entry.export ? exports[entry.export] : exports) as CommandModule;
 }
 
+// `berth logs -f web | head`: a closed pipe ends berth quietly, as it does other Unix tools.
+const quitOnError = (err: NodeJS.ErrnoException): never => process.exit(err.code === 'EPIPE' ? 0 : 125);
+const output = new ProcessOutput(1, () => process.stdout, quitOnError);
+const errors = new ProcessOutput(2, () => process.stderr, quitOnError);
+
 async function main(argv: string[]): Promise<number> {
   const env = process.env as Env;
   // The entry is built to dist/berth.cjs, the commands to dist/commands/.
@@ -40,8 +46,8 @@ async function main(argv: string[]): Promise<number> {
     session = new Session(
       { host: globals.flags.host as string | undefined, context: globals.flags.context as string | undefined, config: globals.flags.config as string | undefined },
       env,
-      process.stdout,
-      process.stderr,
+      output,
+      errors,
       () => process.stdin,
     );
     if (globals.flags.version === true) {
@@ -79,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return await command.run(session, parsed);
   } catch (err) {
-    return reportError(session ?? new Session({}, env, process.stdout, process.stderr, () => process.stdin), err, commandName, usage);
+    return reportError(session ?? new Session({}, env, output, errors, () => process.stdin), err, commandName, usage);
   } finally {
     bundles.saveCaches();
   }
@@ -88,15 +94,10 @@ async function main(argv: string[]): Promise<number> {
 /** Exits once stdout and stderr are flushed: idle keep-alive sockets or a paused stdin must not hold the process. */
 function exit(code: number): void {
   process.exitCode = code;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-}
-
-// `berth logs -f web | head`: a closed pipe ends berth quietly, as it does other Unix tools.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 125));
+  output.flush(() => errors.flush(() => process.exit(code)));
 }
 
 main(process.argv.slice(2)).then(exit, (err: unknown) => {
-  process.stderr.write(`berth: ${(err as Error).message}\n`);
+  errors.write(`berth: ${(err as Error).message}\n`);
   exit(125);
 });

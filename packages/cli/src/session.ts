@@ -1,9 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Writable, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { loadConfig, saveConfig, type BerthConfig } from './context/config-file.js';
 import { resolveEndpoint, type Endpoint } from './context/resolve-endpoint.js';
 import { useColour } from './output/colour.js';
+import type { OutputStream, ProcessOutput } from './terminal/process-output.js';
 
 export interface GlobalOptions {
   host?: string;
@@ -32,12 +33,21 @@ export class Session {
   constructor(
     readonly globals: GlobalOptions,
     readonly env: Env,
-    readonly stdout: Writable & { isTTY?: boolean; columns?: number },
-    readonly stderr: Writable & { isTTY?: boolean },
+    private readonly output: ProcessOutput,
+    private readonly errors: ProcessOutput,
     /** Called on first use: opening process.stdin costs start-up time most commands do not need. */
     private readonly openStdin: () => Readable & { isTTY?: boolean },
   ) {
     this.configDir = globals.config ?? env.BERTH_CONFIG ?? path.join(env.HOME ?? os.homedir(), '.berth');
+  }
+
+  /** Standard output as a stream, for commands that pipe into it or watch its size. */
+  get stdout(): OutputStream {
+    return this.output.stream;
+  }
+
+  get stderr(): OutputStream {
+    return this.errors.stream;
   }
 
   get stdin(): Readable & { isTTY?: boolean } {
@@ -46,7 +56,7 @@ export class Session {
   }
 
   get isTerminal(): boolean {
-    return this.stdout.isTTY === true;
+    return this.output.isTTY;
   }
 
   /** Width to fit tables to, only on a terminal. */
@@ -73,10 +83,10 @@ export class Session {
   }
 
   out(text: string): void {
-    this.stdout.write(text);
+    this.output.write(text);
   }
 
   err(text: string): void {
-    this.stderr.write(text);
+    this.errors.write(text);
   }
 }

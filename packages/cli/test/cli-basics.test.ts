@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { BERTH, berth, buildCli } from './support/berth-cli.js';
+import { BERTH_BIN, berth, buildCli } from './support/berth-cli.js';
 
 let config: string;
 
@@ -87,7 +87,7 @@ describe('completion', () => {
   });
 
   it('completes command names in bash', () => {
-    const script = `source <(${process.execPath} ${BERTH} completion bash); COMP_WORDS=(berth vers); COMP_CWORD=1; _berth; echo "\${COMPREPLY[@]}"`;
+    const script = `source <(${BERTH_BIN} completion bash); COMP_WORDS=(berth vers); COMP_CWORD=1; _berth; echo "\${COMPREPLY[@]}"`;
     expect(execFileSync('bash', ['-c', script], { encoding: 'utf8' })).toBe('version\n');
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDaemon } from '../../engine/test/support/berthd.js';
-import { berth, buildCli } from './support/berth-cli.js';
+import { PKG, berth, buildCli } from './support/berth-cli.js';
 
 // volume, network and system verbs through the built `berth`; shell completion by name.
 
@@ -60,6 +60,16 @@ describe('contexts against a real engine', () => {
 });
 
 describe('system', () => {
+  it('runs on Bun when its optional package is installed, and the same on Node with BERTH_RUNTIME=node', async () => {
+    const bun = fs.existsSync(path.join(PKG, 'node_modules/@oven/bun-linux-x64/bin/bun'));
+    expect((await b(['version', '--format', '{{.Client.Runtime}}'])).stdout).toMatch(bun ? /^bun 1\.\d+\.\d+\n$/ : /^node 2\d\.\d+\.\d+\n$/);
+    const onNode = (args: string[]) => berth(args, { host: daemon.host, env: { BERTH_RUNTIME: 'node' } });
+    expect((await onNode(['version', '--format', '{{.Client.Runtime}}'])).stdout).toMatch(/^node 2\d\.\d+\.\d+\n$/);
+    const [viaDefault, viaNode] = await Promise.all([b(['ps', '-a', '--format', 'json']), onNode(['ps', '-a', '--format', 'json'])]);
+    expect(viaNode).toEqual(viaDefault);
+    expect(viaNode.code).toBe(0);
+  });
+
   it('shows info, disk usage and completes names', async () => {
     expect((await b(['info', '--format', '{{.Containers}}'])).stdout).toBe('0\n');
     expect((await b(['system', 'info', '--format', '{{.OSType}}'])).stdout).toBe('linux\n');

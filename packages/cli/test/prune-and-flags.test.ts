@@ -209,9 +209,10 @@ describe('usage errors and exit codes', () => {
 });
 
 describe('code cache of command bundles', () => {
-  it('is written on the first run, used on the next, and never changes the output', async () => {
+  // A V8 code cache: on Node only (Bun, with JavaScriptCore, loads bundles with require()).
+  it('is written on the first run on Node, used on the next, and never changes the output', async () => {
     const home = fs.mkdtempSync(path.join(daemon.root, 'home-'));
-    const run = () => berth(['ps', '-a', '--format', '{{.Image}}'], { host: daemon.host, env: { HOME: home } });
+    const run = () => berth(['ps', '-a', '--format', '{{.Image}}'], { host: daemon.host, env: { HOME: home, BERTH_RUNTIME: 'node' } });
     const first = await run();
     const cacheDir = path.join(home, '.cache/berth/code-cache');
     const files = fs.readdirSync(cacheDir);

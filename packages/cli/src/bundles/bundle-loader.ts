@@ -11,9 +11,8 @@
  * ordinary compile (and a fresh cache file written afterwards). Writing is best effort.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import vm from 'node:vm';
+import type { Script } from 'node:vm';
 import { bundleKey } from './bundle-key.js';
 
 export interface BundleLoaderOptions {
@@ -25,10 +24,13 @@ export interface BundleLoaderOptions {
 
 interface LoadedBundle {
   name: string;
-  script: vm.Script;
+  script: Script;
   /** Set when no usable cache was found, so one is written once the command is done. */
   cacheFile: string | undefined;
 }
+
+/** Bun runs JavaScriptCore, which has no use for a V8 code cache: there a bundle is an ordinary require(). */
+const V8_RUNTIME = typeof (globalThis as { Bun?: unknown }).Bun === 'undefined';
 
 export class BundleLoader {
   private readonly loaded: LoadedBundle[] = [];
@@ -38,6 +40,7 @@ export class BundleLoader {
   /** The bundle's exports. */
   load(name: string): Record<string, unknown> {
     const file = path.join(this.options.dir, `${name}.cjs`);
+    if (!V8_RUNTIME) return requireBundle(file);
     let source: string;
     let stat: fs.Stats;
     try {
@@ -56,7 +59,8 @@ export class BundleLoader {
     const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
     // Every bundle starts with the entry's #! line; in a function body it must be a comment.
     const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
-    const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, {
+    // node:vm and node:module are loaded here, not at start-up, which on Bun never needs them.
+    const script = new (process.getBuiltinModule('node:vm').Script)(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, {
       filename: file,
       ...(cachedData ? { cachedData } : {}),
     });
@@ -64,7 +68,7 @@ export class BundleLoader {
     this.loaded.push({ name, script, cacheFile: usable ? undefined : cacheFile });
     const module = { exports: {} as Record<string, unknown> };
     const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-    wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+    wrapper.call(module.exports, module.exports, process.getBuiltinModule('node:module').createRequire(file), module, file, path.dirname(file));
     return module.exports;
   }
 
@@ -82,6 +86,15 @@ export class BundleLoader {
       }
       bundle.cacheFile = undefined;
     }
+  }
+}
+
+function requireBundle(file: string): Record<string, unknown> {
+  try {
+    return process.getBuiltinModule('node:module').createRequire(file)(file) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new Error(`cannot load the berth command bundle ${file} (${(err as NodeJS.ErrnoException).code}); rebuild or reinstall berth`, { cause: err });
   }
 }
 

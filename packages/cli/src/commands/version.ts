@@ -13,7 +13,8 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
   const client = {
     Version: CLI_VERSION,
     ApiVersion: API_VERSION,
-    NodeVersion: process.versions.node,
+    /** The JavaScript runtime berth runs on: Bun when its launcher found it, else Node. */
+    Runtime: process.versions.bun ? `bun ${process.versions.bun}` : `node ${process.versions.node}`,
     Os: process.platform,
     Arch: process.arch === 'x64' ? 'amd64' : process.arch,
     Context: (await session.endpoint()).context ?? '',
@@ -31,7 +32,7 @@ export async function run(session: Session, parsed: ParsedArgs): Promise<number>
       'Client:\n' +
         row('Version', client.Version) +
         row('API version', client.ApiVersion) +
-        row('Node version', client.NodeVersion) +
+        row('Runtime', client.Runtime) +
         row('OS/Arch', `${client.Os}/${client.Arch}`) +
         row('Context', client.Context) +
         `\nServer: ${server.Platform?.Name ?? ''}\n` +

@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PKG = path.resolve(here, '../..');
-/** The built CLI: tests run what users run. */
+/** The built CLI's entry. */
 export const BERTH = path.join(PKG, 'dist/berth.cjs');
+/** Its launcher, the package's bin: tests run what users run (on Bun when it is installed, else on Node). */
+export const BERTH_BIN = path.join(PKG, 'bin/berth');
 
 let built = false;
 
@@ -64,7 +66,7 @@ export function startBerth(args: string[], opts: BerthOptions = {}): BerthProces
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: opts.config ?? '/nonexistent', ...opts.env };
   if (opts.host) env.BERTH_HOST = opts.host;
   if (opts.config) env.BERTH_CONFIG = opts.config;
-  const child = spawn(process.execPath, [BERTH, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(BERTH_BIN, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -100,7 +102,7 @@ export function berthTty(args: string[], opts: BerthOptions & { steps?: { waitFo
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', TERM: 'xterm', ...opts.env };
   if (opts.host) env.BERTH_HOST = opts.host;
   if (opts.config) env.BERTH_CONFIG = opts.config;
-  const command = `stty rows 30 cols 100; ${[process.execPath, BERTH, ...args].map((a) => `'${a}'`).join(' ')}; echo "[exit $?]"; stty -a | grep -o -- '-\\?icanon'`;
+  const command = `stty rows 30 cols 100; ${[BERTH_BIN, ...args].map((a) => `'${a}'`).join(' ')}; echo "[exit $?]"; stty -a | grep -o -- '-\\?icanon'`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
 import { abortable } from './call-options.js';
 import { demultiplex, rawFrames, type OutputFrame } from './frame-demux.js';
 
@@ -55,8 +54,7 @@ export function duplexHandle(parts: DuplexParts): DuplexHandle {
   };
 }
 
-/** Adapts a Readable or any byte iterable into what request bodies take. */
+/** Adapts a string, bytes, a Readable or any byte iterable into what request bodies take. */
 export function bytesOf(source: AsyncIterable<Uint8Array> | Buffer | string): AsyncIterable<Uint8Array> | Buffer {
-  if (typeof source === 'string') return Buffer.from(source);
-  return Buffer.isBuffer(source) ? source : Readable.from(source);
+  return typeof source === 'string' ? Buffer.from(source) : source;
 }

@@ -11,15 +11,20 @@ export async function errorFromResponse(res: IncomingMessage, what: string): Pro
     size += chunk.length;
     if (size <= 64 * 1024) chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return errorFromText(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), what);
+}
+
+/** The typed error for an error status and the body that came with it. */
+export function errorFromText(status: number, body: string, what: string): SdkError {
+  const text = body.trim();
   let message = text;
   try {
-    const body = JSON.parse(text) as { message?: unknown };
-    if (typeof body.message === 'string') message = body.message;
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === 'string') message = parsed.message;
   } catch {
     // not JSON: the text itself is the message
   }
-  return errorForStatus(res.statusCode ?? 0, message || `${what} failed with HTTP ${res.statusCode}`);
+  return errorForStatus(status, message || `${what} failed with HTTP ${status}`);
 }
 
 export function errorForStatus(status: number, message: string): SdkError {

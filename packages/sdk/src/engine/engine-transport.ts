@@ -1,10 +1,9 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import type http from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type https from 'node:https';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { API_VERSION } from '../protocol/system.js';
-import { connectionError, errorFromResponse } from './engine-errors.js';
+import { connectionError, errorFromResponse, errorFromText } from './engine-errors.js';
 import { parseEngineHost, type EngineAddress, type EngineTlsOptions } from './engine-host.js';
 
 export type QueryValue = string | number | boolean | string[] | Record<string, unknown> | undefined;
@@ -32,12 +31,26 @@ export interface EngineTransportOptions {
   maxSockets?: number;
 }
 
+/**
+ * Bun's fetch speaks to unix sockets natively, where its node:http and node:stream are JavaScript that takes
+ * several milliseconds to load: on Bun (the berth CLI's runtime), requests whose answer is read whole go
+ * through fetch, and node:http is loaded only for streams and hijacked connections.
+ */
+const NATIVE_FETCH = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
+
+/** An answer read whole. */
+interface WholeResponse {
+  status: number;
+  header(name: string): string | undefined;
+  text: string;
+}
+
 /** The HTTP layer: keep-alive agent on a unix socket or TCP (optionally mutual TLS), version-prefixed paths. */
 export class EngineTransport {
   readonly address: EngineAddress;
-  /** Created with the first request on TLS, once node:https is loaded. */
+  /** node:http, or node:https on TLS, and its agent: loaded with the first request that needs them. */
   private agent: http.Agent | undefined;
-  private https: typeof https | undefined;
+  private lib: Pick<typeof https, 'request'> | undefined;
   private readonly tls: EngineTlsOptions | undefined;
   private readonly maxSockets: number;
   private version: Promise<string> | undefined;
@@ -47,9 +60,7 @@ export class EngineTransport {
   constructor(options: EngineTransportOptions) {
     this.tls = options.tls;
     this.address = parseEngineHost(options.host, options.tls !== undefined);
-    const maxSockets = options.maxSockets ?? 64;
-    this.maxSockets = maxSockets;
-    if (!this.secure) this.agent = new http.Agent({ keepAlive: true, maxSockets });
+    this.maxSockets = options.maxSockets ?? 64;
     if (options.version !== undefined) {
       this.settled = options.version;
       this.version = Promise.resolve(options.version);
@@ -57,17 +68,21 @@ export class EngineTransport {
   }
 
   /**
-   * node:http, or node:https for an engine on TLS: that module loads tls and crypto, which a
-   * client of a unix socket never needs, so it is imported on the first request that does.
+   * node:http, or node:https for an engine on TLS (which loads tls and crypto, never needed on a
+   * unix socket), imported on the first request that needs it.
    */
   private async client(): Promise<Pick<typeof https, 'request'>> {
-    if (!this.secure) return http;
-    if (!this.https) {
-      const lib = (await import('node:https')).default;
-      this.https ??= lib;
+    if (!this.lib) {
+      const lib = this.secure ? (await import('node:https')).default : (await import('node:http')).default;
       this.agent ??= new lib.Agent({ keepAlive: true, maxSockets: this.maxSockets, ...this.tlsOptions() });
+      this.lib ??= lib;
     }
-    return this.https;
+    return this.lib;
+  }
+
+  /** Whether a request goes through fetch: on Bun, without TLS, with no streamed body. */
+  private fetches(req: EngineRequest): boolean {
+    return NATIVE_FETCH && !this.secure && !isAsyncIterable(req.body);
   }
 
   private get secure(): boolean {
@@ -77,9 +92,14 @@ export class EngineTransport {
   /** The API version requests use: ours, or the engine's when that is lower (from `/_ping`, once). */
   apiVersion(signal?: AbortSignal): Promise<string> {
     if (!this.version) {
-      const negotiated = this.raw({ method: 'GET', path: '/_ping', signal }).then((res) => {
-        res.resume();
-        const server = headerOf(res, 'api-version');
+      const ping = { method: 'GET', path: '/_ping', signal };
+      const answer = this.fetches(ping)
+        ? this.fetchWhole(ping).then((res) => res.header('api-version'))
+        : this.raw(ping).then((res) => {
+          res.resume();
+          return headerOf(res, 'api-version');
+        });
+      const negotiated = answer.then((server) => {
         this.settled = server && compareVersions(server, API_VERSION) < 0 ? server : API_VERSION;
         return this.settled;
       });
@@ -100,18 +120,54 @@ export class EngineTransport {
 
   /** A request whose JSON answer is returned (empty bodies give undefined). */
   async json<T>(req: EngineRequest): Promise<T> {
-    const res = await this.request(req);
-    const chunks: Buffer[] = [];
-    for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
-    const text = Buffer.concat(chunks).toString('utf8');
+    let text: string;
+    if (this.fetches(req)) {
+      text = await this.whole(req);
+    } else {
+      const chunks: Buffer[] = [];
+      for await (const chunk of (await this.request(req)) as AsyncIterable<Buffer>) chunks.push(chunk);
+      text = Buffer.concat(chunks).toString('utf8');
+    }
     return (text.trim() === '' ? undefined : JSON.parse(text)) as T;
   }
 
   /** A request whose body is drained and ignored. */
   async empty(req: EngineRequest): Promise<void> {
+    if (this.fetches(req)) {
+      await this.whole(req);
+      return;
+    }
     const res = await this.request(req);
     res.resume();
     await new Promise<void>((resolve) => (res.complete ? resolve() : res.once('end', resolve).once('close', resolve)));
+  }
+
+  /** `request` through fetch, its answer read whole. */
+  private async whole(req: EngineRequest): Promise<string> {
+    const version = this.settled ?? (await this.apiVersion(req.signal));
+    const res = await this.fetchWhole({ ...req, path: `/v${version}${req.path}` });
+    if ((res.status >= 200 && res.status < 300) || req.accept?.includes(res.status)) return res.text;
+    throw errorFromText(res.status, res.text, `${req.method} ${req.path}`);
+  }
+
+  private async fetchWhole(req: EngineRequest): Promise<WholeResponse> {
+    req.signal?.throwIfAborted();
+    const { headers, body } = encodeBody(req);
+    const a = this.address;
+    const path = req.path + queryString(req.query);
+    const url = a.kind === 'unix' ? `http://localhost${path}` : `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}${path}`;
+    try {
+      const res = await fetch(url, {
+        method: req.method,
+        headers: headers as Record<string, string>,
+        ...(body === undefined ? {} : { body: body as Buffer }),
+        ...(req.signal ? { signal: req.signal } : {}),
+        ...(a.kind === 'unix' ? { unix: a.socketPath } : {}),
+      } as RequestInit);
+      return { status: res.status, header: (name) => res.headers.get(name) ?? undefined, text: await res.text() };
+    } catch (err) {
+      throw connectionError(err, a.url, req.signal);
+    }
   }
 
   /** A hijacked connection (attach, exec start): the raw socket after `101 UPGRADED`. */
@@ -156,23 +212,11 @@ export class EngineTransport {
       creq.end(body);
       return;
     }
-    pipeline(Readable.from(body), creq).catch((err: unknown) => creq.destroy(err as Error));
+    sendStream(creq, body).catch((err: unknown) => creq.destroy(err as Error));
   }
 
   private prepare(req: EngineRequest): { options: https.RequestOptions; body: Buffer | AsyncIterable<Uint8Array> | undefined } {
-    const headers: OutgoingHttpHeaders = { ...req.headers };
-    let body: Buffer | AsyncIterable<Uint8Array> | undefined;
-    if (req.body === undefined) body = undefined;
-    else if (Buffer.isBuffer(req.body)) body = req.body;
-    else if (isAsyncIterable(req.body)) {
-      body = req.body;
-      headers['content-type'] ??= 'application/x-tar';
-      headers['transfer-encoding'] = 'chunked';
-    } else {
-      body = Buffer.from(JSON.stringify(req.body));
-      headers['content-type'] = 'application/json';
-    }
-    if (Buffer.isBuffer(body)) headers['content-length'] = body.length;
+    const { headers, body } = encodeBody(req);
     const path = req.path + queryString(req.query);
     const a = this.address;
     const base: https.RequestOptions = { method: req.method, path, headers, agent: this.agent, ...(req.signal ? { signal: req.signal } : {}) };
@@ -195,6 +239,30 @@ export class EngineTransport {
       ...(t.rejectUnauthorized !== undefined ? { rejectUnauthorized: t.rejectUnauthorized } : {}),
     };
   }
+}
+
+/** The request's body as bytes or a byte stream, with the headers that describe it. */
+function encodeBody(req: EngineRequest): { headers: OutgoingHttpHeaders; body: Buffer | AsyncIterable<Uint8Array> | undefined } {
+  const headers: OutgoingHttpHeaders = { ...req.headers };
+  let body: Buffer | AsyncIterable<Uint8Array> | undefined;
+  if (req.body === undefined) body = undefined;
+  else if (Buffer.isBuffer(req.body)) body = req.body;
+  else if (isAsyncIterable(req.body)) {
+    body = req.body;
+    headers['content-type'] ??= 'application/x-tar';
+    headers['transfer-encoding'] = 'chunked';
+  } else {
+    body = Buffer.from(JSON.stringify(req.body));
+    headers['content-type'] = 'application/json';
+  }
+  if (Buffer.isBuffer(body)) headers['content-length'] = body.length;
+  return { headers, body };
+}
+
+/** Streams a body into a request (node:stream is loaded only here, for uploads). */
+async function sendStream(creq: http.ClientRequest, body: AsyncIterable<Uint8Array>): Promise<void> {
+  const [{ Readable }, { pipeline }] = await Promise.all([import('node:stream'), import('node:stream/promises')]);
+  await pipeline(Readable.from(body), creq);
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {

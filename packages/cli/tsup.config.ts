@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { defineConfig } from 'tsup';
 import type { Plugin } from 'esbuild';
+import { buildForBun } from './build/bun-bytecode.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sdkSource = path.resolve(here, '../sdk/src') + path.sep;
@@ -61,6 +62,7 @@ export default defineConfig({
   noExternal: ['@berth/sdk', 'ws'],
   banner: { js: '#!/usr/bin/env node' },
   esbuildPlugins: [sdkWithoutSideEffects, wsAsVendorBundle],
+  onSuccess: async () => buildForBun(here),
   // Bundle the SDK from its sources, so the CLI never depends on a stale packages/sdk/dist.
   // import() becomes require(): a bundle runs as a vm.Script, which has no module loader to import with.
   esbuildOptions(options) {

@@ -61,7 +61,7 @@ export class Session {
 
   /** Width to fit tables to, only on a terminal. */
   get width(): number | undefined {
-    return this.isTerminal ? this.stdout.columns : undefined;
+    return this.output.columns;
   }
 
   get colour(): boolean {

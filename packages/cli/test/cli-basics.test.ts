@@ -37,6 +37,21 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/npm start.*berthd/);
   });
 
+  it('reads no .env, bunfig.toml or package.json from the directory it runs in', async () => {
+    const dir = fs.mkdtempSync(path.join(config, 'project-'));
+    fs.writeFileSync(path.join(dir, 'bunfig.toml'), 'preload = ["./preload.js"]\n');
+    fs.writeFileSync(path.join(dir, 'preload.js'), 'require("fs").writeSync(2, "preloaded\\n");\n');
+    fs.writeFileSync(path.join(dir, '.env'), 'BERTH_HOST=unix:///tmp/from-dotenv.sock\n');
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+    const r = await berth(['ps'], { cwd: dir, host: 'unix:///tmp/berth-no-such.sock' });
+    expect(r.code).toBe(125);
+    expect(r.stderr).not.toContain('preloaded');
+    expect(r.stderr).toContain('unix:///tmp/berth-no-such.sock');
+    const unset = await berth(['ps'], { cwd: dir });
+    expect(unset.stderr).not.toContain('from-dotenv');
+    expect(unset.stderr).toContain('unix:///run/berth/berth.sock');
+  });
+
   it('prints help for a command', async () => {
     const r = await berth(['ps', '--help']);
     expect(r.code).toBe(0);

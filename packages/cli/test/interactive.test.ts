@@ -46,14 +46,16 @@ describe('exec -it', () => {
     expect(r.code).toBe(5);
   });
 
-  it('fits ps to the terminal width', async () => {
+  it('fits ps to the terminal width, on Bun and on Node', async () => {
     const name = `wide-${'n'.repeat(70)}`;
     expect((await berth(['run', '-d', '--name', name, 'busybox', 'sleep', '300'], { host: daemon.host })).code).toBe(0);
-    const r = await berthTty(['ps'], { host: daemon.host });
-    const lines = r.stdout.split(/\r?\n/).filter((l) => /^CONTAINER ID|^[0-9a-f]{12} /.test(l));
-    expect(lines.length).toBeGreaterThanOrEqual(2);
-    expect(r.stdout).toMatch(/wide-n+…/);
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    for (const env of [{}, { BERTH_RUNTIME: 'node' }] as Record<string, string>[]) {
+      const r = await berthTty(['ps'], { host: daemon.host, env });
+      const lines = r.stdout.split(/\r?\n/).filter((l) => /^CONTAINER ID|^[0-9a-f]{12} /.test(l));
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(r.stdout).toMatch(/wide-n+…/);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    }
     expect((await berth(['ps'], { host: daemon.host })).stdout).toContain(name);
   });
 

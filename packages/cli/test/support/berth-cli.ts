@@ -28,7 +28,7 @@ function newest(dir: string): number {
  */
 export function buildCli(): void {
   if (built) return;
-  const sources = Math.max(newest(path.join(PKG, 'src')), newest(path.join(PKG, '../sdk/src')), fs.statSync(path.join(PKG, 'tsup.config.ts')).mtimeMs);
+  const sources = Math.max(newest(path.join(PKG, 'src')), newest(path.join(PKG, 'build')), newest(path.join(PKG, '../sdk/src')), fs.statSync(path.join(PKG, 'tsup.config.ts')).mtimeMs);
   if (fs.existsSync(BERTH) && fs.statSync(BERTH).mtimeMs > sources) {
     built = true;
     return;
@@ -51,6 +51,8 @@ export interface BerthOptions {
   env?: Record<string, string>;
   input?: string;
   timeoutMs?: number;
+  /** Working directory (default: the test's). */
+  cwd?: string;
 }
 
 /** A `berth` process under way: its output so far, and its result once it exits. */
@@ -66,7 +68,7 @@ export function startBerth(args: string[], opts: BerthOptions = {}): BerthProces
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: opts.config ?? '/nonexistent', ...opts.env };
   if (opts.host) env.BERTH_HOST = opts.host;
   if (opts.config) env.BERTH_CONFIG = opts.config;
-  const child = spawn(BERTH_BIN, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(BERTH_BIN, args, { env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -36,8 +36,9 @@ const errors = new ProcessOutput(2, () => process.stderr, quitOnError);
 
 async function main(argv: string[]): Promise<number> {
   const env = process.env as Env;
-  // The entry is built to dist/berth.cjs, the commands to dist/commands/.
-  const bundles = new BundleLoader({ dir: path.join(__dirname, 'commands'), cacheDir: codeCacheDir(env) });
+  // The entry is built to dist/berth.cjs (dist/bun/berth.cjs for Bun), the commands beside it in
+  // commands/. Found from the script's path: Bun's bundler writes __dirname in as a constant.
+  const bundles = new BundleLoader({ dir: path.join(path.dirname(process.argv[1]!), 'commands'), cacheDir: codeCacheDir(env) });
   let session: Session | undefined;
   let commandName = '';
   let usage: string | undefined;

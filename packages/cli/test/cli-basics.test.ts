@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { BERTH_BIN, berth, buildCli } from './support/berth-cli.js';
+import { BERTH_BIN, PKG, berth, buildCli } from './support/berth-cli.js';
 
 let config: string;
 
@@ -50,6 +50,12 @@ describe('bad input', () => {
     const unset = await berth(['ps'], { cwd: dir });
     expect(unset.stderr).not.toContain('from-dotenv');
     expect(unset.stderr).toContain('unix:///run/berth/berth.sock');
+  });
+
+  it('holds no path of the machine that built it, so an installed copy runs its own bundles', () => {
+    const built = [path.join(PKG, 'dist/berth.cjs'), path.join(PKG, 'dist/bun/berth.cjs')].filter((f) => fs.existsSync(f));
+    expect(built.length).toBeGreaterThan(0);
+    for (const file of built) expect(fs.readFileSync(file, 'utf8')).not.toContain(PKG);
   });
 
   it('prints help for a command', async () => {

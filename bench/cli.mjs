@@ -4,7 +4,9 @@
 // berth/docker ratio (target: at most 1.5). berth is its launcher, which runs the CLI on Bun when
 // the optional @oven/bun-linux-x64 package is installed; the same rotation also runs it on Node
 // (BERTH_RUNTIME=node) and `node -e 0`, the start-up of Node alone, which no Node program can go below.
-//   node bench/cli.mjs [--runs N] [--berthd packages/engine/dist/berthd.js] [--berth packages/cli/bin/berth]
+// With --tty every client runs on a pseudo-terminal (util-linux `script`), as at a shell prompt,
+// where both CLIs size their tables to the terminal; `script` itself is in every column then.
+//   node bench/cli.mjs [--runs N] [--tty] [--berthd packages/engine/dist/berthd.js] [--berth packages/cli/bin/berth]
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,11 +29,14 @@ if (!existsSync(berthBin)) throw new Error(`${berthBin} is missing: build the CL
 const workdir = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-cli-'));
 const daemon = await startBerthd(workdir, berthdBin);
 const env = { PATH: process.env.PATH, HOME: workdir, DOCKER_HOST: daemon.host, DOCKER_CONFIG: path.join(workdir, 'docker'), BERTH_CONFIG: path.join(workdir, 'berth') };
+const tty = process.argv.includes('--tty');
+// On a terminal: `script -qec 'BIN ARGS' /dev/null` (arguments here are plain words, no quoting needed).
+const run = (bin, args, opts) => (tty ? runTimed('script', ['-qec', [bin, ...args].join(' '), '/dev/null'], opts) : runTimed(bin, args, opts));
 const clients = {
-  berth: (args) => runTimed(berthBin, args, { env, label: 'berth' }),
-  'on node': (args) => runTimed(berthBin, args, { env: { ...env, BERTH_RUNTIME: 'node' }, label: 'berth on node' }),
-  docker: (args) => runTimed(dockerBin, args, { env, label: 'docker' }),
-  node: () => runTimed(process.execPath, ['-e', '0'], { env, label: 'node -e 0' }),
+  berth: (args) => run(berthBin, args, { env, label: 'berth' }),
+  'on node': (args) => run(berthBin, args, { env: { ...env, BERTH_RUNTIME: 'node' }, label: 'berth on node' }),
+  docker: (args) => run(dockerBin, args, { env, label: 'docker' }),
+  node: () => run(process.execPath, ['-e', '0'], { env, label: 'node -e 0' }),
 };
 const order = ['berth', 'docker', 'on node', 'node'];
 try {
@@ -47,7 +52,7 @@ try {
     rows.push({ case: name, b, d, bn, n, ratio: b.median / d.median });
   }
   const cell = (s) => `${s.median.toFixed(1)} (${s.p90.toFixed(1)})`.padEnd(16);
-  console.log(`runs: ${runs} each, medians in ms (p90)`);
+  console.log(`runs: ${runs} each${tty ? ', on a pseudo-terminal' : ''}, medians in ms (p90)`);
   console.log('case       berth            docker           berth on node    node -e 0        berth/docker');
   for (const r of rows) console.log(`${r.case.padEnd(10)} ${cell(r.b)} ${cell(r.d)} ${cell(r.bn)} ${cell(r.n)} ${r.ratio.toFixed(2)}`);
 } finally {

@@ -182,8 +182,10 @@ describe('native stream', () => {
       expect(logs).toBeLessThan(lines / 2);
     }
     // Each burst is ~30 MB of messages, so held in memory every burst would add that again. Dropped,
-    // the heap settles once the garbage collector has sized itself (after a burst or two) and stays flat.
-    expect(peaks[3]! - peaks[1]!, `RSS ${before} kB, peaks ${peaks.join(', ')} kB`).toBeLessThan(30_000);
+    // the heap settles once the garbage collector has sized itself (after a burst or two, sooner or
+    // later with the machine's load) and stays flat: the last burst's peak stays within 30 MB of the
+    // highest peak of the two before it, where a leak would put it a whole burst above.
+    expect(peaks[3]! - Math.max(peaks[1]!, peaks[2]!), `RSS ${before} kB, peaks ${peaks.join(', ')} kB`).toBeLessThan(30_000);
     reader.close();
   }, 120_000);
 });

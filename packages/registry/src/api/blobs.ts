@@ -1,10 +1,10 @@
-import { pipeline } from 'node:stream/promises';
 import { etagMatches } from './etag.js';
 import { API_VERSION_HEADER, sendEmpty, type RequestContext } from './context.js';
 import { ApiError, toApiError } from './errors.js';
 import { OCTET_STREAM } from './media-types.js';
 import { checkDigest } from './names.js';
 import { parseRange } from './ranges.js';
+import { sendFile } from './send-file.js';
 
 /** GET / HEAD /v2/<name>/blobs/<digest>: the bytes, whole or one range, streamed from storage. */
 export async function getBlob(ctx: RequestContext): Promise<void> {
@@ -42,15 +42,17 @@ export async function getBlob(ctx: RequestContext): Promise<void> {
     ctx.res.end();
     return;
   }
-  const source = await ctx.api.blobs.open(digest, range === undefined ? undefined : { start: range.start, end: range.end });
+  const file = await ctx.api.blobs.openFile(digest);
   ctx.res.writeHead(status, headers);
   try {
-    await pipeline(source, ctx.res);
+    await sendFile(file, range?.start ?? 0, length, ctx.res);
   } catch (err) {
     // The client went away or storage failed mid-stream: the status is out, so cut the connection.
     ctx.res.destroy();
     ctx.logFields.aborted = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     return;
+  } finally {
+    await file.close();
   }
   if (range === undefined || range.start === 0) {
     ctx.api.events.publish({ action: 'pull', repository: ctx.name, digest, mediaType: OCTET_STREAM, size, user: ctx.user });

@@ -2,12 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { RegistryMetadata } from '../metadata/registry-metadata.js';
+import type { RandomAccessFile } from '../storage/storage-driver.js';
 import type { RegistryEvents } from './events.js';
 
 /** The part of the blob store the API uses (bytes by digest, and upload sessions). */
 export interface BlobBytes {
   stat(digest: string): Promise<{ size: number } | null>;
-  open(digest: string, range?: { start: number; end?: number }): Promise<Readable>;
+  openFile(digest: string): Promise<RandomAccessFile>;
   startUpload(id: string): Promise<void>;
   /** Appends at `expectedOffset` (else RANGE_INVALID) and returns the new size. */
   appendUpload(id: string, source: Readable, expectedOffset: number): Promise<number>;

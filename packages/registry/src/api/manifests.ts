@@ -1,12 +1,12 @@
-import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
 import { RegistryError } from '../errors.js';
 import type { ManifestRecord } from '../metadata/registry-metadata.js';
+import type { RandomAccessFile } from '../storage/storage-driver.js';
 import { etagMatches } from './etag.js';
 import { API_VERSION_HEADER, sendEmpty, type RequestContext } from './context.js';
 import { ApiError, toApiError } from './errors.js';
 import { acceptsManifest } from './media-types.js';
 import { checkDigest, isTag, looksLikeDigest } from './names.js';
+import { sendFile } from './send-file.js';
 
 /** A manifest reference from the path: a digest (validated) or a tag. */
 export type Reference = { digest: string; tag?: undefined } | { tag: string; digest?: undefined };
@@ -47,19 +47,21 @@ export async function getManifest(ctx: RequestContext): Promise<void> {
     ctx.res.end();
     return;
   }
-  let source: Readable;
+  let file: RandomAccessFile;
   try {
-    source = await ctx.api.blobs.open(record.digest);
+    file = await ctx.api.blobs.openFile(record.digest);
   } catch (err) {
     throw toApiError(err, { NOT_FOUND: 'MANIFEST_UNKNOWN' });
   }
   ctx.res.writeHead(200, headers);
   try {
-    await pipeline(source, ctx.res);
+    await sendFile(file, 0, file.size, ctx.res);
   } catch (err) {
     ctx.res.destroy();
     ctx.logFields.aborted = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     return;
+  } finally {
+    await file.close();
   }
   publish(ctx, 'pull', record, ref.tag);
 }

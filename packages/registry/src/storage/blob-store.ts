@@ -13,13 +13,11 @@ import {
 } from './blob-errors.js';
 import { listUploads, statOrNull, walkBlobs, type BlobInfo, type StoredBlob, type UploadInfo } from './blob-inventory.js';
 import { blobDataPath, blobDirPath, isUploadId, newUploadId, uploadDataPath, uploadDirPath } from './blob-paths.js';
-import { resolveRange, takeBytes, type BlobRange } from './byte-range.js';
 import { appendHashing, type ByteSource } from './hashing-append.js';
-import type { StorageDriver } from './storage-driver.js';
+import type { RandomAccessFile, StorageDriver } from './storage-driver.js';
 import { UploadHashes, type HashState } from './upload-hashes.js';
 
 export type { BlobInfo, StoredBlob, UploadInfo } from './blob-inventory.js';
-export type { BlobRange } from './byte-range.js';
 export type { ByteSource } from './hashing-append.js';
 
 /**
@@ -58,15 +56,19 @@ export class BlobStore {
     }
   }
 
-  /** The blob's bytes, or those of `range` (see BlobRange); NOT_FOUND (BLOB_UNKNOWN) when not stored. */
-  async open(digest: string, range?: BlobRange): Promise<Readable> {
-    const path = blobDataPath(digest);
+  /** The blob's bytes as a stream; NOT_FOUND (BLOB_UNKNOWN) when not stored. */
+  async open(digest: string): Promise<Readable> {
     try {
-      if (!range) return await this.driver.reader(path);
-      const { size } = await this.driver.stat(path);
-      const { start, length } = resolveRange(range, size, `blob ${digest}`);
-      const stream = await this.driver.reader(path, start);
-      return start + length === size ? stream : takeBytes(stream, length);
+      return await this.driver.reader(blobDataPath(digest));
+    } catch (err) {
+      throw isCode(err, 'NOT_FOUND') ? blobUnknown(digest, err) : err;
+    }
+  }
+
+  /** The blob's bytes, open for reads at any offset (to serve them); NOT_FOUND (BLOB_UNKNOWN) when not stored. */
+  async openFile(digest: string): Promise<RandomAccessFile> {
+    try {
+      return await this.driver.openFile(blobDataPath(digest));
     } catch (err) {
       throw isCode(err, 'NOT_FOUND') ? blobUnknown(digest, err) : err;
     }

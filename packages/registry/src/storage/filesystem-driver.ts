@@ -6,7 +6,7 @@ import { RegistryError } from '../errors.js';
 import { fsError, isErrno, scratchName, syncDir } from './filesystem-io.js';
 import { moveDirectory, moveFile } from './filesystem-move.js';
 import { FilesystemWriter } from './filesystem-writer.js';
-import type { FileInfo, FileWriter, StorageDriver } from './storage-driver.js';
+import type { FileInfo, FileWriter, RandomAccessFile, StorageDriver } from './storage-driver.js';
 import { childPath, isPathSegment, pathSegments } from './storage-path.js';
 
 const READ_HIGH_WATER_MARK = 1024 * 1024;
@@ -55,10 +55,29 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async reader(path: string, offset = 0): Promise<Readable> {
-    const file = this.resolve(path);
     if (!Number.isSafeInteger(offset) || offset < 0) {
       throw new RegistryError('INVALID_ARGUMENT', `invalid read offset ${offset} for ${path}`);
     }
+    const { handle, size } = await this.openForReading(path);
+    if (offset > size) {
+      await handle.close().catch(() => undefined);
+      throw new RegistryError('INVALID_ARGUMENT', `offset ${offset} is past the end of ${path} (${size} bytes)`);
+    }
+    return createReadStream('', { fd: handle, start: offset, highWaterMark: READ_HIGH_WATER_MARK });
+  }
+
+  async openFile(path: string): Promise<RandomAccessFile> {
+    const { handle, size } = await this.openForReading(path);
+    return {
+      size,
+      read: async (into, position) => (await handle.read(into, 0, into.byteLength, position)).bytesRead,
+      close: () => handle.close(),
+    };
+  }
+
+  /** The file open for reading, with its size; a directory is refused (see fsError's EISDIR). */
+  private async openForReading(path: string): Promise<{ handle: FileHandle; size: number }> {
+    const file = this.resolve(path);
     let handle: FileHandle;
     try {
       handle = await open(file, 'r');
@@ -68,14 +87,11 @@ export class FilesystemDriver implements StorageDriver {
     try {
       const info = await handle.stat();
       if (info.isDirectory()) throw fsError({ code: 'EISDIR' }, path);
-      if (offset > info.size) {
-        throw new RegistryError('INVALID_ARGUMENT', `offset ${offset} is past the end of ${path} (${info.size} bytes)`);
-      }
+      return { handle, size: info.size };
     } catch (err) {
       await handle.close().catch(() => undefined);
       throw fsError(err, path);
     }
-    return createReadStream('', { fd: handle, start: offset, highWaterMark: READ_HIGH_WATER_MARK });
   }
 
   async writer(path: string, append: boolean): Promise<FileWriter> {

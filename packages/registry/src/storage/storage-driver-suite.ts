@@ -64,6 +64,7 @@ function runContentTests(driver: () => StorageDriver): void {
     it('reports NOT_FOUND for missing files', async () => {
       await expectCode(driver().getContent('/missing'), 'NOT_FOUND');
       await expectCode(driver().reader('/missing'), 'NOT_FOUND');
+      await expectCode(driver().openFile('/missing'), 'NOT_FOUND');
       await driver().putContent('/present', Buffer.from('x'));
       await expectCode(driver().getContent('/present/below'), 'NOT_FOUND');
     });
@@ -76,6 +77,25 @@ function runContentTests(driver: () => StorageDriver): void {
       await expectCode(driver().reader('/r/file', 12), 'INVALID_ARGUMENT');
       await expectCode(driver().reader('/r/file', -1), 'INVALID_ARGUMENT');
       await expectCode(driver().reader('/r/file', 1.5), 'INVALID_ARGUMENT');
+    });
+
+    it('opens a file for reads at any offset, its size fixed when opened', async () => {
+      await driver().putContent('/r/random', Buffer.from('hello world'));
+      const file = await driver().openFile('/r/random');
+      try {
+        expect(file.size).toBe(11);
+        const into = Buffer.alloc(5);
+        expect(await file.read(into, 6)).toBe(5);
+        expect(into.toString()).toBe('world');
+        expect(await file.read(into, 0)).toBe(5);
+        expect(into.toString()).toBe('hello');
+        expect(await file.read(into, 9)).toBe(2);
+        expect(await file.read(into, 11)).toBe(0);
+      } finally {
+        await file.close();
+      }
+      await driver().putContent('/r/dir/inside', Buffer.from('x'));
+      await expect(driver().openFile('/r/dir')).rejects.toThrow();
     });
 
     it('reads a large file from an offset', async () => {

@@ -15,6 +15,8 @@ export interface StorageDriver {
   putContent(path: string, content: Uint8Array): Promise<void>;
   /** A stream of the file from `offset` (0 by default); NOT_FOUND when absent, INVALID_ARGUMENT past the end. */
   reader(path: string, offset?: number): Promise<Readable>;
+  /** The file open for reads at any offset, into the caller's buffers (how blobs are served); NOT_FOUND when absent. */
+  openFile(path: string): Promise<RandomAccessFile>;
   /** A writer that appends to the file (creating it); `append: false` truncates first. */
   writer(path: string, append: boolean): Promise<FileWriter>;
   /** Size and kind of a path; NOT_FOUND when absent. */
@@ -27,6 +29,15 @@ export interface StorageDriver {
   delete(path: string): Promise<void>;
   /** Every file under a directory, depth first (for garbage collection and the catalog). */
   walk(path: string): AsyncIterable<FileInfo>;
+}
+
+/** A file open for reading at any offset. */
+export interface RandomAccessFile {
+  /** Its size when it was opened. */
+  readonly size: number;
+  /** Reads into `into` from `position`: the number of bytes read, 0 at the end. */
+  read(into: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 export interface FileInfo {

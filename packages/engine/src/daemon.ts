@@ -40,6 +40,7 @@ import { ImageService } from './images/image-service.js';
 import { EngineRuntime, runtimeLayout } from './runtime/engine-runtime.js';
 import { resolveUser } from './runtime/index.js';
 import { LayerStore } from './snapshots/layer-store.js';
+import { GzipPool } from './snapshots/gzip-pool.js';
 import { UnpackPool } from './snapshots/unpack-pool.js';
 import { openRootfsView, openRootfsWritable, prepareRootfs, releaseRootfs, removeRootfs } from './snapshots/rootfs.js';
 import { openStore } from './store/prisma-store.js';
@@ -70,6 +71,8 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   const blobs = new BlobStore(path.join(config.dataRoot, 'content'));
   // Layers unpack in worker threads, beside the downloads and everything else on the daemon's own thread.
   const unpackPool = new UnpackPool();
+  // Built layers' gzip blocks: worker threads started on first use, never keeping the daemon alive.
+  const gzipPool = new GzipPool();
   const layers = new LayerStore(path.join(config.dataRoot, 'layers'), { extract: (source, dest, limits) => unpackPool.extract(source, dest, limits) });
   // Scratch space for staging image archives; whatever a crash left there is swept here.
   const scratchDir = path.join(config.dataRoot, 'tmp');
@@ -222,7 +225,7 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
   volumeRoutes(router, volumes);
   buildRoutes(router, {
     images,
-    diff: { blobs, layers },
+    diff: { blobs, layers, compress: (block, opts) => gzipPool.compress(block, opts) },
     containers: {
       create: (request) => service.create(request),
       start: (id) => service.start(id),
@@ -286,6 +289,7 @@ export async function startDaemon(config: EngineConfig, logger: Logger): Promise
       await bus.close();
       await store.close();
       await unpackPool.close();
+      await gzipPool.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import type { BlobRole, LayerRole, UnpackedLayerView } from '../images/image-por
 import { ingestLayer } from '../images/layer-ingest.js';
 import { MEDIA_TYPE_LAYER_GZIP, type Descriptor } from '../images/oci-documents.js';
 import { packTree } from '../snapshots/tree-tar.js';
+import type { BlockCompressor } from '../images/parallel-gzip.js';
 import { type LayerBlob, storeLayerBlob } from './layer-blob.js';
 import { OpaqueReader } from './opaque-reader.js';
 
@@ -24,6 +25,8 @@ export interface DiffDeps {
   blobs: BlobRole;
   layers: LayerRole & Partial<LayerAdoption>;
   gzipLevel?: number;
+  /** Where a built layer's gzip blocks are compressed (the daemon's `GzipPool`); libuv's thread pool without it. */
+  compress?: BlockCompressor;
   /** Times later than this are archived as this time (SOURCE_DATE_EPOCH). */
   clampMtime?: Date;
 }
@@ -98,7 +101,11 @@ async function adoptUpper(deps: DiffDeps & { layers: LayerAdoption }, upper: str
       const opaque = await opaqueDirs(diff);
       const root = await open(diff, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
       let size = 0;
-      blob = await storeLayerBlob(packTree(root, { overlay: { opaque }, onFile: (n) => (size += n) }), deps.blobs, deps.gzipLevel);
+      const tar = packTree(root, { overlay: { opaque }, onFile: (n) => (size += n) });
+      blob = await storeLayerBlob(tar, deps.blobs, {
+        ...(deps.gzipLevel !== undefined ? { gzipLevel: deps.gzipLevel } : {}),
+        ...(deps.compress ? { compress: deps.compress } : {}),
+      });
       return { diffId: blob.diffId, size };
     });
   } catch (err) {

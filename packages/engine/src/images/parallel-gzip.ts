@@ -24,8 +24,11 @@ export interface ParallelGzipOptions {
    * Compresses one block into one member (`gzipMember`'s contract) somewhere else, e.g. in a worker thread; by
    * default on libuv's thread pool, which the file reads of whatever feeds this stream share.
    */
-  compress?: (block: Buffer, opts: MemberOptions) => Promise<Buffer>;
+  compress?: BlockCompressor;
 }
+
+/** Compresses one block into one gzip member (`gzipMember`'s contract). */
+export type BlockCompressor = (block: Buffer, opts: MemberOptions) => Promise<Buffer>;
 
 /** How one block is compressed into a gzip member. */
 export interface MemberOptions {

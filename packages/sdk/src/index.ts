@@ -83,3 +83,4 @@ export type { NativeStream } from './engine/native-stream.js';
 
 export { humanDuration } from './format/human-duration.js';
 export { EarlyWriteback } from './files/early-writeback.js';
+export { BoundedSender, type BoundedSenderOptions, type SenderSocket } from './streams/bounded-sender.js';

@@ -1,3 +1,4 @@
+import { BoundedSender } from '@berth/sdk';
 import type WebSocket from 'ws';
 import type { SessionUser } from '../auth/roles.js';
 import type { WsServerMessage } from './ws-messages.js';
@@ -7,43 +8,39 @@ export const HIGH_WATER_BYTES = 1 << 20;
 /** A browser that stays behind this long is disconnected. */
 export const SLOW_CLIENT_MS = 30_000;
 
-/** One browser connection: its user, its subscriptions, and bounded sending. */
+/** One browser connection: its user, its subscriptions, and bounded sending (the SDK's `BoundedSender`). */
 export class WsPeer {
   readonly subs = new Map<string, () => void>();
-  private readonly lost = new Map<string, number>();
-  private behindSince = 0;
+  private readonly sender: BoundedSender;
 
-  constructor(readonly ws: WebSocket, readonly user: SessionUser) {}
+  constructor(readonly ws: WebSocket, readonly user: SessionUser) {
+    this.sender = new BoundedSender(ws, {
+      limit: HIGH_WATER_BYTES,
+      hardLimit: 8 * HIGH_WATER_BYTES,
+      maxBehindMs: SLOW_CLIENT_MS,
+      gapMessage: (id, lost) => JSON.stringify({ type: 'gap', id, lost } satisfies WsServerMessage),
+    });
+  }
 
-  /** Sends a control message (never dropped). */
+  /** Sends a control message (never dropped; after any gap of its subscription). */
   send(msg: WsServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+    this.sender.control('id' in msg && typeof msg.id === 'string' ? msg.id : undefined, JSON.stringify(msg));
   }
 
   /**
-   * Sends a data message, or drops it while the browser is behind; the next message that
-   * goes out is preceded by a gap marker with the count. Memory per browser stays bounded.
+   * Sends a data message, or drops it while the browser is behind; a gap marker with the count
+   * goes out ahead of the subscription's next message, or once the browser reads again.
    */
   data(id: string, msg: WsServerMessage): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > HIGH_WATER_BYTES) {
-      this.lost.set(id, (this.lost.get(id) ?? 0) + 1);
-      const now = Date.now();
-      if (!this.behindSince) this.behindSince = now;
-      else if (now - this.behindSince > SLOW_CLIENT_MS) this.ws.terminate();
-      return;
-    }
-    this.behindSince = 0;
-    const lost = this.lost.get(id);
-    if (lost) {
-      this.lost.delete(id);
-      this.send({ type: 'gap', id, lost });
-    }
-    this.send(msg);
+    this.sender.data(id, () => JSON.stringify(msg));
   }
 
   closeAll(): void {
-    for (const stop of this.subs.values()) stop();
+    for (const [id, stop] of this.subs) {
+      stop();
+      this.sender.forget(id);
+    }
     this.subs.clear();
+    this.sender.close();
   }
 }

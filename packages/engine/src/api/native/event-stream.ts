@@ -27,11 +27,11 @@ export function openEventStream(deps: NativeStreamDeps, id: string, request: Eve
     try {
       for await (const batch of feed.replay()) {
         if (signal.aborted) return;
-        for (const e of batch) sender.dataText(id, () => eventText(id, e));
+        for (const e of batch) sender.data(id, () => eventText(id, e));
       }
       for await (const item of feed.live) {
         if (item.kind === 'gap') sender.gap(id, item.lost);
-        else sender.dataText(id, () => eventText(id, item));
+        else sender.data(id, () => eventText(id, item));
       }
     } finally {
       feed.live.close();

@@ -28,7 +28,7 @@ export function openLogStream(deps: NativeStreamDeps, id: string, request: LogsS
       for (const entry of batch) {
         const data = entry.data;
         const end = data.length > 0 && data[data.length - 1] === 0x0a ? data.length - 1 : data.length;
-        sender.data({
+        sender.message({
           type: 'log', id, stream: entry.stream, line: data.toString('utf8', 0, end),
           ...(request.timestamps ? { time: formatTimestamp(entry) } : {}),
         });

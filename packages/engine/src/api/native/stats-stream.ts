@@ -19,7 +19,7 @@ export function openStatsStream(deps: NativeStreamDeps, id: string, request: Sta
       try {
         for await (const stats of sample(record, own.signal)) {
           if (own.signal.aborted) return;
-          sender.data({ type: 'stats', id, container: record.id, stats });
+          sender.message({ type: 'stats', id, container: record.id, stats });
         }
       } finally {
         signal.removeEventListener('abort', stop);

@@ -35,7 +35,7 @@ export class StreamConnection {
       if (message.type === 'subscribe') this.subscribe(message);
       else this.unsubscribe(message.id);
     } catch (err) {
-      this.sender.control(errorMessage(err));
+      this.sender.controlMessage(errorMessage(err));
     }
   }
 
@@ -55,18 +55,18 @@ export class StreamConnection {
     }
     const abort = new AbortController();
     this.subscriptions.set(id, abort);
-    this.sender.control({ type: 'subscribed', id });
+    this.sender.controlMessage({ type: 'subscribed', id });
     run(this.sender, abort.signal).then(
       () => {
         if (abort.signal.aborted) return;
         this.subscriptions.delete(id);
-        this.sender.control({ type: 'end', id });
+        this.sender.controlMessage({ type: 'end', id });
       },
       (err: unknown) => {
         if (!isEngineError(err)) this.logger.error({ err, id }, 'native stream subscription failed');
         this.subscriptions.delete(id);
         abort.abort();
-        this.sender.control(errorMessage(Object.assign(err as Error, { streamId: id })));
+        this.sender.controlMessage(errorMessage(Object.assign(err as Error, { streamId: id })));
       },
     );
   }
@@ -85,7 +85,7 @@ export class StreamConnection {
     this.subscriptions.delete(id);
     abort.abort();
     this.sender.forget(id);
-    this.sender.control({ type: 'unsubscribed', id });
+    this.sender.controlMessage({ type: 'unsubscribed', id });
   }
 
   private close(): void {

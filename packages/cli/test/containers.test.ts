@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDaemon, docker, importBusybox } from '../../engine/test/support/berthd.js';
-import { berth, buildCli, startBerth, until } from './support/berth-cli.js';
+import { spawnSync } from 'node:child_process';
+import { BERTH_BIN, berth, buildCli, startBerth, until } from './support/berth-cli.js';
 
 // The built `berth` against a real berthd: container verbs, their output formats and exit codes.
 
@@ -106,6 +107,27 @@ describe('a detached container', () => {
     const inspect = await b(['inspect', 'web2']);
     expect(inspect.code).toBe(1);
     expect(inspect.stderr).toBe('Error: No such object: web2\n');
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('ends `logs -f` and a long listing quietly with status 0 when the pipe closes, on Bun and on Node', async () => {
+    const id = (await b(['run', '-d', 'busybox', 'sh', '-c', 'while true; do echo line; done'])).stdout.trim();
+    try {
+      for (const runtime of ['', 'node']) {
+        const script = `"$BERTH" logs -f ${id} | head -2; echo "status \${PIPESTATUS[0]}"; "$BERTH" logs ${id} | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`;
+        const run = spawnSync('bash', ['-c', script], {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', BERTH: BERTH_BIN, BERTH_HOST: daemon.host, BERTH_RUNTIME: runtime },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 20_000,
+        });
+        expect(run.stderr).toBe('');
+        expect(run.stdout).toBe('line\nline\nstatus 0\nstatus 0\n');
+      }
+    } finally {
+      await b(['rm', '-f', id]);
+    }
   });
 });
 

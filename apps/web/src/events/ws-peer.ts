@@ -36,11 +36,8 @@ export class WsPeer {
   }
 
   closeAll(): void {
-    for (const [id, stop] of this.subs) {
-      stop();
-      this.sender.forget(id);
-    }
+    for (const stop of this.subs.values()) stop();
     this.subs.clear();
-    this.sender.close();
+    this.sender.close(); // drops every pending gap too
   }
 }

@@ -4,7 +4,7 @@ import { ApiError, toApiError } from './errors.js';
 import { OCTET_STREAM } from './media-types.js';
 import { checkDigest } from './names.js';
 import { parseRange } from './ranges.js';
-import { sendFile } from './send-file.js';
+import { sendBody } from './send-file.js';
 
 /** GET / HEAD /v2/<name>/blobs/<digest>: the bytes, whole or one range, streamed from storage. */
 export async function getBlob(ctx: RequestContext): Promise<void> {
@@ -44,16 +44,7 @@ export async function getBlob(ctx: RequestContext): Promise<void> {
   }
   const file = await ctx.api.blobs.openFile(digest);
   ctx.res.writeHead(status, headers);
-  try {
-    await sendFile(file, range?.start ?? 0, length, ctx.res);
-  } catch (err) {
-    // The client went away or storage failed mid-stream: the status is out, so cut the connection.
-    ctx.res.destroy();
-    ctx.logFields.aborted = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    return;
-  } finally {
-    await file.close();
-  }
+  if (!(await sendBody(ctx, file, range?.start ?? 0, length))) return;
   if (range === undefined || range.start === 0) {
     ctx.api.events.publish({ action: 'pull', repository: ctx.name, digest, mediaType: OCTET_STREAM, size, user: ctx.user });
   }

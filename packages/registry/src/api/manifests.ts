@@ -6,7 +6,7 @@ import { API_VERSION_HEADER, sendEmpty, type RequestContext } from './context.js
 import { ApiError, toApiError } from './errors.js';
 import { acceptsManifest } from './media-types.js';
 import { checkDigest, isTag, looksLikeDigest } from './names.js';
-import { sendFile } from './send-file.js';
+import { sendBody } from './send-file.js';
 
 /** A manifest reference from the path: a digest (validated) or a tag. */
 export type Reference = { digest: string; tag?: undefined } | { tag: string; digest?: undefined };
@@ -54,15 +54,7 @@ export async function getManifest(ctx: RequestContext): Promise<void> {
     throw toApiError(err, { NOT_FOUND: 'MANIFEST_UNKNOWN' });
   }
   ctx.res.writeHead(200, headers);
-  try {
-    await sendFile(file, 0, file.size, ctx.res);
-  } catch (err) {
-    ctx.res.destroy();
-    ctx.logFields.aborted = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    return;
-  } finally {
-    await file.close();
-  }
+  if (!(await sendBody(ctx, file, 0, file.size))) return;
   publish(ctx, 'pull', record, ref.tag);
 }
 

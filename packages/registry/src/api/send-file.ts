@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { RegistryError } from '../errors.js';
+import type { RequestContext } from './context.js';
 import type { RandomAccessFile } from '../storage/storage-driver.js';
 
 /** Bytes read from the file at once. */
@@ -49,5 +50,22 @@ export async function sendFile(file: RandomAccessFile, start: number, length: nu
     throw err;
   } finally {
     if (intact) for (const { buffer } of sending) if (pool.length < POOL_MAX) pool.push(buffer);
+  }
+}
+
+/**
+ * The response body of a GET: `sendFile`, then the file closed. When the client went away or storage failed
+ * mid-stream the status is out already, so the connection is cut and the cause logged; false then.
+ */
+export async function sendBody(ctx: RequestContext, file: RandomAccessFile, start: number, length: number): Promise<boolean> {
+  try {
+    await sendFile(file, start, length, ctx.res);
+    return true;
+  } catch (err) {
+    ctx.res.destroy();
+    ctx.logFields.aborted = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return false;
+  } finally {
+    await file.close();
   }
 }
